@@ -1,0 +1,90 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "jecp-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jecp-hub", targets: ["jecp-hub"]),
+        .library(name: "JECPModels", targets: ["JECPModels"]),
+        .library(name: "JECPHub", targets: ["JECPHub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["CommandLineArguments"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "JECPModels",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        .target(name: "JECPSchema", dependencies: ["JECPModels"], swiftSettings: upcoming),
+        .target(
+            name: "JECPHubCore",
+            dependencies: [
+                "JECPModels", "JECPSchema",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "JECPStoreSQLite",
+            dependencies: [
+                "JECPHubCore", "JECPModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(name: "JECPBuiltins", dependencies: ["JECPHubCore", "JECPModels", "JECPSchema"], swiftSettings: upcoming),
+        .target(
+            name: "JECPHub",
+            dependencies: [
+                "JECPHubCore", "JECPModels", "JECPSchema", "JECPStoreSQLite", "JECPBuiltins",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "jecp-hub",
+            dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"], swiftSettings: upcoming),
+        .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"], swiftSettings: upcoming),
+        .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore"], swiftSettings: upcoming),
+        .testTarget(
+            name: "JECPHubTests",
+            dependencies: [
+                "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPModels",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import Hummingbird
+import JECPBuiltins
+import JECPHubCore
+import JECPModels
+import JECPStoreSQLite
+import Logging
+import ServiceLifecycle
+
+/// What `buildApplication` reports about itself for the start-up banner.
+public struct HubStartupInfo: Sendable {
+    public let configuration: HubConfiguration
+    public let adminTokenSource: String
+}
+
+/// Builds the whole Hub: configuration, store, services and routes. The only place that
+/// constructs services.
+public func buildApplication(
+    reader: ConfigReader, capabilities: [any HubCapability] = Builtins.all, logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> (application: some ApplicationProtocol, info: HubStartupInfo) {
+    let configuration = try HubConfiguration(reader: reader)
+    var logger = logger ?? Logger(label: "jecp-hub")
+    logger.logLevel = configuration.logLevel
+
+    let directory = URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent().path
+    let adminToken: String
+    let adminTokenSource: String
+    if let configured = configuration.adminToken {
+        adminToken = configured
+        adminTokenSource = "JECP_ADMIN_TOKEN"
+    } else {
+        let secret = try LocalSecrets.loadOrCreate("admin-token", in: directory)
+        adminToken = secret.value
+        adminTokenSource = secret.path
+    }
+    let keySecret = try configuration.keySecret ?? LocalSecrets.loadOrCreate("key-secret", in: directory).value
+
+    let pools = HubPools(invoke: configuration.pools.invoke, read: configuration.pools.read,
+                         provider: configuration.pools.provider, background: configuration.pools.background)
+    let store = try SQLiteStore(path: configuration.sqlitePath, readers: pools.totalSize + 2, logger: logger)
+    let settings = configuration.settings
+    let catalog = try CapabilityCatalog(operatorNamespace: settings.operatorNamespace, capabilities: capabilities)
+    let hasher = KeyHasher(secret: Array(keySecret.utf8))
+    let limiter = SlidingWindowLimiter()
+    let services = HubServices(
+        store: store, settings: settings, catalog: catalog,
+        pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher, limiter: limiter,
+                                 nonces: NonceReplayCache(), inflight: InflightRequests(), logger: logger),
+        agents: AgentService(store: store, settings: settings, hasher: hasher, limiter: limiter),
+        admin: AdminService(store: store, adminToken: adminToken),
+        pools: pools, metrics: HubMetrics(), startedAt: .now, logger: logger)
+
+    let router = buildRouter(services: services, hsts: configuration.isHTTPS)
+    let application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
+        services: [StoreLifecycle(store: store, logger: logger), IdempotencyPurgeService(store: store, logger: logger)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    return (application, HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
+}
+
+/// All routes, with the error middleware outermost.
+func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    router.add(middleware: JECPErrorMiddleware(settings: services.settings, metrics: services.metrics, hsts: hsts))
+    InvokeController(services: services).register(with: router)
+    AgentController(services: services).register(with: router)
+    AdminController(services: services).register(with: router)
+    DiscoveryController(services: services).register(with: router)
+    OperationsController(services: services).register(with: router)
+    return router
+}
+
+/// Keeps the database open while the server runs and closes it after the server has drained
+/// (services stop in reverse order, and the HTTP server is the last one listed).
+struct StoreLifecycle<Store: HubStore>: Service {
+    let store: Store
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try await store.close()
+            logger.info("database closed")
+        } catch {
+            logger.error("closing the database failed", metadata: ["jecp.error": "\(error)"])
+        }
+    }
+}

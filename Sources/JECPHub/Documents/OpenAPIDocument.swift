@@ -1,0 +1,111 @@
+import JECPHubCore
+import JECPModels
+
+/// The OpenAPI 3.1 description of every route of this Hub (`GET /openapi.json`).
+enum OpenAPIDocument {
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    static func jsonContent(_ schema: JSONValue) -> JSONValue { ["application/json": ["schema": schema]] }
+
+    static func response(_ description: String, _ schema: String) -> JSONValue {
+        ["description": .string(description), "content": jsonContent(ref(schema))]
+    }
+
+    static let errorResponse: JSONValue = ["description": "JECP error envelope (spec 03 §2)", "content": jsonContent(ref("ErrorEnvelope"))]
+
+    static func operation(_ id: String, _ summary: String, tag: String, security: [String]?, body: String? = nil,
+                          success: (code: String, description: String, schema: String), parameters: [JSONValue] = []) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)],
+            "responses": .object([success.code: response(success.description, success.schema), "default": errorResponse]),
+        ]
+        if let security { object["security"] = .array(security.map { [$0: []] }) }
+        if let body { object["requestBody"] = ["required": true, "content": jsonContent(ref(body))] }
+        if !parameters.isEmpty { object["parameters"] = .array(parameters) }
+        return .object(object)
+    }
+
+    static func pathParameter(_ name: String) -> JSONValue {
+        ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+    }
+
+    static func queryParameter(_ name: String, _ schema: JSONValue) -> JSONValue {
+        ["name": .string(name), "in": "query", "required": false, "schema": schema]
+    }
+
+    static func build(settings: HubSettings) -> JSONValue {
+        let agent = ["agentId", "apiKey"]
+        let invoke = operation("invoke", "Invoke a capability action (charged only on success)", tag: "invoke", security: nil,
+                               body: "InvokeRequest", success: ("200", "Completed (or the stored response of an idempotent replay)", "InvokeSuccess"))
+        var legacy = invoke.objectValue!
+        legacy["operationId"] = "invokeLegacy"
+        legacy["deprecated"] = true
+        legacy["summary"] = "Legacy alias of /v1/invoke (sunset 2028-01-01)"
+        let paths: JSONValue = [
+            "/v1/invoke": ["post": invoke],
+            "/v1/jecp": ["post": .object(legacy)],
+            "/api/agent/register": ["post": operation("registerAgent", "Register an agent", tag: "agents", security: nil, body: "RegisterRequest",
+                                                      success: ("201", "Registered; api_key is shown once", "RegisterResponse"))],
+            "/api/agents/register": ["post": operation("registerAgentAlias", "Register an agent (alias)", tag: "agents", security: nil,
+                                                       body: "RegisterRequest", success: ("201", "Registered", "RegisterResponse"))],
+            "/v1/agents/me": ["get": operation("getAgent", "The authenticated agent", tag: "agents", security: agent,
+                                               success: ("200", "Agent profile", "AgentProfile"))],
+            "/v1/agents/me/transactions": ["get": operation("listTransactions", "Wallet history, newest first", tag: "agents", security: agent,
+                                                            success: ("200", "One page", "TransactionPage"),
+                                                            parameters: [queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 200]),
+                                                                         queryParameter("cursor", ["type": "string"])])],
+            "/v1/agents/me/rotate-key": ["post": operation("rotateKey", "Rotate the API key", tag: "agents", security: agent, body: "RotateKeyRequest",
+                                                           success: ("200", "New key, shown once", "RotateKeyResponse"))],
+            "/v1/capabilities": ["get": operation("listCapabilities", "Capability catalog", tag: "discovery", security: nil,
+                                                  success: ("200", "One page of the catalog", "CapabilityList"),
+                                                  parameters: [queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 200]),
+                                                               queryParameter("cursor", ["type": "string"]), queryParameter("provider", ["type": "string"]),
+                                                               queryParameter("tier", ["type": "string", "enum": ["bronze", "silver", "gold", "platinum"]]),
+                                                               queryParameter("tag", ["type": "string"])])],
+            "/v1/capabilities/{id}": ["get": operation("getCapability", "One capability with full schemas and examples", tag: "discovery", security: nil,
+                                                       success: ("200", "Capability", "Capability"), parameters: [pathParameter("id")])],
+            "/v1/capabilities/{namespace}/{name}": ["get": operation("getQualifiedCapability", "One capability by namespace/name", tag: "discovery",
+                                                                     security: nil, success: ("200", "Capability", "Capability"),
+                                                                     parameters: [pathParameter("namespace"), pathParameter("name")])],
+            "/.well-known/agent.json": ["get": operation("agentCard", "A2A agent card", tag: "discovery", security: nil, success: ("200", "Agent card", "Document"))],
+            "/.well-known/agent-guide.json": ["get": operation("agentGuide", "Agent guide", tag: "discovery", security: nil, success: ("200", "Agent guide", "Document"))],
+            "/llms.txt": ["get": ["operationId": "llmsText", "summary": "LLM-readable summary", "tags": ["discovery"],
+                                  "responses": ["200": ["description": "Plain text", "content": ["text/plain": ["schema": ["type": "string"]]]]]]],
+            "/health": ["get": operation("health", "Health, pools and database check", tag: "operations", security: nil, success: ("200", "Healthy", "Health"))],
+            "/health/live": ["get": ["operationId": "live", "summary": "Liveness", "tags": ["operations"],
+                                     "responses": ["200": ["description": "ok", "content": ["text/plain": ["schema": ["type": "string"]]]]]]],
+            "/metrics": ["get": ["operationId": "metrics", "summary": "Prometheus metrics", "tags": ["operations"],
+                                 "responses": ["200": ["description": "Prometheus text format", "content": ["text/plain": ["schema": ["type": "string"]]]]]]],
+            "/openapi.json": ["get": operation("openapi", "This document", tag: "operations", security: nil, success: ("200", "OpenAPI 3.1", "Document"))],
+            "/errors": ["get": ["operationId": "errorIndex", "summary": "Error catalog", "tags": ["operations"],
+                                "responses": ["200": ["description": "HTML", "content": ["text/html": ["schema": ["type": "string"]]]]]]],
+            "/errors/{code}": ["get": ["operationId": "errorPage", "summary": "One error code's page", "tags": ["operations"], "parameters": [pathParameter("code")],
+                                       "responses": ["200": ["description": "HTML", "content": ["text/html": ["schema": ["type": "string"]]]], "default": errorResponse]]],
+            "/admin/v1/agents/{agent_id}/credit": ["post": operation("creditAgent", "Credit a wallet from operator funds (idempotent)", tag: "admin",
+                                                                     security: ["adminToken"], body: "CreditRequest", success: ("201", "Credited", "CreditResponse"),
+                                                                     parameters: [pathParameter("agent_id")])],
+            "/admin/v1/ledger/summary": ["get": operation("ledgerSummary", "Balances per account class", tag: "admin", security: ["adminToken"],
+                                                          success: ("200", "Summary", "LedgerSummary"))],
+            "/admin/v1/agents/{agent_id}": [
+                "get": operation("adminGetAgent", "An agent, as the operator sees it", tag: "admin", security: ["adminToken"],
+                                 success: ("200", "Agent", "AdminAgent"), parameters: [pathParameter("agent_id")]),
+                "patch": operation("adminUpdateAgent", "Set tier floor or suspension", tag: "admin", security: ["adminToken"], body: "AdminAgentUpdate",
+                                   success: ("200", "Agent", "AdminAgent"), parameters: [pathParameter("agent_id")]),
+            ],
+        ]
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": .string(settings.hubName), "version": .string(HubVersion.current),
+                     "description": "JECP 1.0 Hub API. Every error is the JECP envelope with a machine-readable next_action where a recovery exists."],
+            "servers": [["url": .string(settings.publicURL)]],
+            "paths": paths,
+            "components": ["securitySchemes": securitySchemes, "schemas": OpenAPISchemas.all],
+        ]
+    }
+
+    static let securitySchemes: JSONValue = [
+        "agentId": ["type": "apiKey", "in": "header", "name": "X-Agent-ID"],
+        "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+        "adminToken": ["type": "http", "scheme": "bearer"],
+    ]
+}

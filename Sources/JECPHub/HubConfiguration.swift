@@ -1,0 +1,85 @@
+import Configuration
+import Foundation
+import JECPHubCore
+import JECPModels
+import Logging
+
+/// The Hub's configuration, read once from swift-configuration and validated.
+///
+/// Keys are dotted (`http.port`); the environment form is `HTTP_PORT`, the command-line form
+/// `--http-port`. Precedence is command line, then environment, then these defaults.
+public struct HubConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var dbKind: String
+    public var sqlitePath: String
+    public var adminToken: String?
+    public var keySecret: String?
+    public var logLevel: Logger.Level
+    public var settings: HubSettings
+    public var pools: (invoke: Int, read: Int, provider: Int, background: Int)
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(reader: ConfigReader) throws(Invalid) {
+        host = reader.string(forKey: "http.host", default: "127.0.0.1")
+        port = reader.int(forKey: "http.port", default: 8080)
+        guard (0...65_535).contains(port) else { throw Invalid(description: "HTTP_PORT must be 0...65535 (0 picks a free port), got \(port)") }
+        dbKind = reader.string(forKey: "db.kind", default: "sqlite")
+        guard dbKind == "sqlite" else {
+            throw Invalid(description: "DB_KIND must be 'sqlite' (PostgreSQL support is not built yet), got '\(dbKind)'")
+        }
+        sqlitePath = reader.string(forKey: "db.sqlitePath", default: "./.jecp/hub.sqlite")
+        adminToken = reader.string(forKey: "jecp.adminToken", isSecret: true)
+        if let token = adminToken, token.count < 16 {
+            throw Invalid(description: "JECP_ADMIN_TOKEN must be at least 16 characters")
+        }
+        keySecret = reader.string(forKey: "jecp.keySecret", isSecret: true)
+        let levelText = reader.string(forKey: "log.level", default: "info")
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
+        }
+        logLevel = level
+        let prefix = reader.string(forKey: "jecp.vendorPrefix", default: "jecp")
+        guard (2...8).contains(prefix.count), prefix.allSatisfy({ $0 >= "a" && $0 <= "z" }) else {
+            throw Invalid(description: "JECP_VENDOR_PREFIX must be 2-8 lowercase letters, got '\(prefix)'")
+        }
+        let namespace = reader.string(forKey: "jecp.operatorNamespace", default: "hub")
+        guard namespace.range(of: "^[a-z][a-z0-9-]{1,31}$", options: .regularExpression) != nil else {
+            throw Invalid(description: "JECP_OPERATOR_NAMESPACE must match ^[a-z][a-z0-9-]{1,31}$, got '\(namespace)'")
+        }
+        let freeCalls = reader.int(forKey: "jecp.freeCalls", default: 100)
+        guard freeCalls >= 0 else { throw Invalid(description: "JECP_FREE_CALLS must be >= 0, got \(freeCalls)") }
+        let registrationRPM = reader.int(forKey: "jecp.registrationRpm", default: 10)
+        guard registrationRPM >= 1 else { throw Invalid(description: "JECP_REGISTRATION_RPM must be >= 1, got \(registrationRPM)") }
+        let testMode = reader.bool(forKey: "jecp.testMode", default: false)
+        let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        var publicURL = reader.string(forKey: "jecp.publicURL", default: "http://\(advertisedHost):\(port)")
+        while publicURL.hasSuffix("/") { publicURL.removeLast() }
+        guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
+            url.path.isEmpty, url.query == nil
+        else {
+            throw Invalid(description: "JECP_PUBLIC_URL must be an origin like https://hub.example.com, got '\(publicURL)'")
+        }
+        var sunset: Int64 = 1_830_297_600
+        if let text = reader.string(forKey: "jecp.legacySunset") {
+            guard let parsed = Timestamps.parseRFC3339(text) else {
+                throw Invalid(description: "JECP_LEGACY_SUNSET must be an RFC 3339 date-time, got '\(text)'")
+            }
+            sunset = parsed
+        }
+        let hubName = reader.string(forKey: "jecp.hubName", default: "JECP Swift Hub")
+        settings = HubSettings(publicURL: publicURL, vendorPrefix: prefix, operatorNamespace: namespace, hubName: hubName,
+                               freeCalls: Int64(freeCalls), registrationPerMinute: registrationRPM, testMode: testMode, legacyAliasSunset: sunset)
+        func poolSize(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
+            let size = reader.int(forKey: ConfigKey("db.pool.\(name)"), default: fallback)
+            guard (1...1024).contains(size) else { throw Invalid(description: "DB_POOL_\(name.uppercased()) must be 1...1024, got \(size)") }
+            return size
+        }
+        pools = (try poolSize("invoke", 64), try poolSize("read", 16), try poolSize("provider", 32), try poolSize("background", 4))
+    }
+
+    public var isHTTPS: Bool { settings.publicURL.hasPrefix("https://") }
+}

@@ -1,0 +1,17 @@
+import JECPHubCore
+import JECPModels
+import Logging
+
+/// The services one Hub application uses, built once in ``buildApplication(reader:capabilities:logger:)``.
+struct HubServices<Store: HubStore>: Sendable {
+    let store: Store
+    let settings: HubSettings
+    let catalog: CapabilityCatalog
+    let pipeline: InvokePipeline<Store>
+    let agents: AgentService<Store>
+    let admin: AdminService<Store>
+    let pools: HubPools
+    let metrics: HubMetrics
+    let startedAt: ContinuousClock.Instant
+    let logger: Logger
+}

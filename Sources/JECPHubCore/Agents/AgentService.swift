@@ -1,0 +1,204 @@
+import Foundation
+import JECPModels
+import Logging
+
+/// Agent self-service: registration, profile, history and key rotation (spec 02 §3).
+public struct AgentService<Store: HubStore>: Sendable {
+    let store: Store
+    let settings: HubSettings
+    let hasher: KeyHasher
+    let limiter: SlidingWindowLimiter
+    let authenticator: Authenticator<Store>
+
+    public init(store: Store, settings: HubSettings, hasher: KeyHasher, limiter: SlidingWindowLimiter) {
+        self.store = store
+        self.settings = settings
+        self.hasher = hasher
+        self.limiter = limiter
+        self.authenticator = Authenticator(store: store, hasher: hasher, nextActions: NextActions(settings: settings))
+    }
+
+    public func authenticate(agentID: String?, apiKey: String?, now: Int64, allowSuspended: Bool = false) async throws(JECPError) -> AgentRecord {
+        try await authenticator.authenticate(agentID: agentID, apiKey: apiKey, now: now, allowSuspended: allowSuspended)
+    }
+
+    /// `POST /api/agent/register`. `clientAddress` keys the per-address registration limit.
+    public func register(body: JSONValue, clientAddress: String, now: Double) async throws(JECPError) -> JSONValue {
+        let decision = limiter.check(key: "register|\(clientAddress)", limit: settings.registrationPerMinute, now: now)
+        guard decision.allowed else {
+            throw JECPError(.rateLimited, "At most \(settings.registrationPerMinute) registrations per minute from one address.",
+                            details: ["limit_rpm": .number(JSONNumber(decision.limit)), "retry_after_seconds": .number(JSONNumber(decision.retryAfterSeconds)),
+                                      "reset_at": .string(Timestamps.rfc3339(Int64(decision.resetAt.rounded(.up)))), "scope": "registration"],
+                            nextAction: NextActions(settings: settings).wait(seconds: decision.retryAfterSeconds),
+                            headers: [("Retry-After", String(decision.retryAfterSeconds))])
+        }
+        guard case .object(let fields) = body else { throw JECPError(.invalidRequest, "The request body must be a JSON object.") }
+        var violations: [EnvelopeViolation] = []
+        let allowed: Set<String> = ["name", "agent_type", "description", "referred_by"]
+        for key in fields.keys.sorted() where !allowed.contains(key) {
+            violations.append(.init(path: "/\(key)", reason: "is not a registration field"))
+        }
+        func optionalString(_ key: String, maxLength: Int) -> String? {
+            guard let value = fields[key], !value.isNull else { return nil }
+            guard let text = value.stringValue, text.count <= maxLength else {
+                violations.append(.init(path: "/\(key)", reason: "must be a string of at most \(maxLength) characters"))
+                return nil
+            }
+            return text
+        }
+        var name = ""
+        if let value = fields["name"] {
+            let trimmed = value.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if trimmed.isEmpty || trimmed.count > 100 || trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                violations.append(.init(path: "/name", reason: "must be a string of 1 to 100 printable characters"))
+            } else {
+                name = trimmed
+            }
+        } else {
+            violations.append(.init(path: "/name", reason: "is required"))
+        }
+        let agentType = optionalString("agent_type", maxLength: 64)
+        let description = optionalString("description", maxLength: 500)
+        let referredBy = optionalString("referred_by", maxLength: 128)
+        if let referredBy, !Credentials.isWellFormed(referredBy, kind: .agentID) {
+            violations.append(.init(path: "/referred_by", reason: "must be an agent id"))
+        }
+        guard violations.isEmpty else {
+            throw JECPError(.validationFailed, "The registration request has \(violations.count) error(s).",
+                            details: ["errors": .array(violations.map(\.json))])
+        }
+        let agentID = Credentials.generate(.agentID, prefix: settings.vendorPrefix)
+        let apiKey = Credentials.generate(.agentKey, prefix: settings.vendorPrefix)
+        let record: AgentRecord
+        do {
+            record = try await store.createAgent(
+                NewAgent(id: agentID, name: name, agentType: agentType, description: description, referredBy: referredBy,
+                         keyHash: hasher.hash(apiKey), freeCalls: settings.freeCalls, createdAt: Int64(now)))
+        } catch .nameTaken {
+            throw JECPError(.agentNameTaken, "An agent named '\(name)' is already registered; choose another name.", details: ["name": .string(name)])
+        } catch {
+            throw HubErrors.storeUnavailable(error)
+        }
+        return [
+            "agent_id": .string(record.id),
+            "api_key": .string(apiKey),
+            "name": .string(record.name),
+            "free_calls_remaining": .number(JSONNumber(record.freeCallsRemaining)),
+            "tier": .string(record.tier.rawValue),
+            "balance_usdc": record.balance.json,
+            "rate_limit_rpm": .number(JSONNumber(record.tier.rateLimitPerMinute)),
+            "warning": "Store api_key now: it is shown only once and cannot be retrieved. Never put it in client-side code or URLs.",
+        ]
+    }
+
+    /// `GET /v1/agents/me`.
+    public func profile(_ agent: AgentRecord) -> JSONValue {
+        [
+            "agent_id": .string(agent.id),
+            "name": .string(agent.name),
+            "tier": .string(agent.tier.rawValue),
+            "total_calls": .number(JSONNumber(agent.totalCalls)),
+            "free_calls_remaining": .number(JSONNumber(agent.freeCallsRemaining)),
+            "balance_usdc": agent.balance.json,
+            "rate_limit_rpm": .number(JSONNumber(agent.tier.rateLimitPerMinute)),
+            "created_at": .string(Timestamps.rfc3339(agent.createdAt)),
+            "suspended": .bool(agent.suspended),
+        ]
+    }
+
+    /// `GET /v1/agents/me/transactions?limit=&cursor=`, newest first.
+    public func transactions(_ agent: AgentRecord, limit: String?, cursor: String?) async throws(JECPError) -> JSONValue {
+        var pageSize = 50
+        if let limit {
+            guard let parsed = Int(limit), (1...200).contains(parsed) else {
+                throw JECPError(.validationFailed, "limit must be an integer from 1 to 200.",
+                                details: ["errors": [["path": "/query/limit", "reason": "must be an integer from 1 to 200"]]])
+            }
+            pageSize = parsed
+        }
+        var before: Int64?
+        if let cursor {
+            guard let parsed = Int64(cursor), parsed > 0 else {
+                throw JECPError(.validationFailed, "cursor is not one this Hub issued.",
+                                details: ["errors": [["path": "/query/cursor", "reason": "must be a next_cursor value from a previous page"]]])
+            }
+            before = parsed
+        }
+        let entries: [WalletEntry]
+        do {
+            entries = try await store.walletTransactions(agentID: agent.id, before: before, limit: pageSize + 1)
+        } catch {
+            throw HubErrors.storeUnavailable(error)
+        }
+        let page = entries.prefix(pageSize)
+        let next: JSONValue = entries.count > pageSize ? .string(String(page.last!.sequence)) : .null
+        return [
+            "agent_id": .string(agent.id),
+            "balance_usdc": agent.balance.json,
+            "transactions": .array(page.map { entry in
+                var item: [String: JSONValue] = [
+                    "transaction_id": .string(entry.transactionID),
+                    "type": .string(entry.kind),
+                    "amount_usdc": entry.amount.json,
+                    "balance_after": entry.balanceAfter.json,
+                    "created_at": .string(Timestamps.rfc3339(entry.createdAt)),
+                ]
+                if let memo = entry.memo { item["memo"] = .string(memo) }
+                if let capability = entry.capability { item["capability"] = .string(capability) }
+                if let action = entry.action { item["action"] = .string(action) }
+                return .object(item)
+            }),
+            "next_cursor": next,
+        ]
+    }
+
+    /// `POST /v1/agents/me/rotate-key` `{grace_seconds, revoke_old}`.
+    public func rotateKey(_ agent: AgentRecord, body: JSONValue, now: Int64) async throws(JECPError) -> JSONValue {
+        guard case .object(let fields) = body else { throw JECPError(.invalidRequest, "The request body must be a JSON object.") }
+        var violations: [EnvelopeViolation] = []
+        for key in fields.keys.sorted() where key != "grace_seconds" && key != "revoke_old" {
+            violations.append(.init(path: "/\(key)", reason: "is not a rotation field"))
+        }
+        var grace: Int64 = 3600
+        if let value = fields["grace_seconds"] {
+            if let number = value.numberValue?.integerValue, (60...604_800).contains(number) { grace = number } else {
+                violations.append(.init(path: "/grace_seconds", reason: "must be an integer from 60 to 604800"))
+            }
+        }
+        var revokeOld = false
+        if let value = fields["revoke_old"] {
+            if let flag = value.boolValue { revokeOld = flag } else { violations.append(.init(path: "/revoke_old", reason: "must be a boolean")) }
+        }
+        guard violations.isEmpty else {
+            throw JECPError(.validationFailed, "The rotation request has \(violations.count) error(s).", details: ["errors": .array(violations.map(\.json))])
+        }
+        let newKey = Credentials.generate(.agentKey, prefix: settings.vendorPrefix)
+        let validUntil: Int64? = revokeOld ? nil : now + grace
+        let outcome: RotationOutcome
+        do {
+            outcome = try await store.rotateKey(agentID: agent.id, newKeyHash: hasher.hash(newKey), previousValidUntil: validUntil,
+                                                maximumPer24h: settings.maximumRotationsPer24h, now: now)
+        } catch {
+            throw HubErrors.storeUnavailable(error)
+        }
+        switch outcome {
+        case .rotated:
+            return [
+                "agent_id": .string(agent.id),
+                "api_key": .string(newKey),
+                "previous_key_valid_until": validUntil.map { .string(Timestamps.rfc3339($0)) } ?? .string(Timestamps.rfc3339(now)),
+                "previous_key_revoked": .bool(revokeOld),
+                "warning": "Store the new api_key now: it is shown only once.",
+            ]
+        case .capReached(let count, let oldest):
+            let nextSlot = oldest + 86_400
+            let wait = Int(min(max(nextSlot - now, 1), 86_400))
+            throw JECPError(.rotation24hCap, "At most \(settings.maximumRotationsPer24h) key rotations per 24 h; the next slot opens at \(Timestamps.rfc3339(nextSlot)).",
+                            details: ["limit_per_24h": .number(JSONNumber(settings.maximumRotationsPer24h)),
+                                      "rotations_in_last_24h": .number(JSONNumber(count)), "next_slot_at": .string(Timestamps.rfc3339(nextSlot))],
+                            headers: [("Retry-After", String(wait))])
+        case .agentMissing:
+            throw JECPError(.rotationRace, "The agent record changed during rotation; no new key was issued.", details: ["reason": "agent_disappeared"])
+        }
+    }
+}

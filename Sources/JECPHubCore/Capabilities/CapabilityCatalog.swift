@@ -1,0 +1,89 @@
+import JECPModels
+import JECPSchema
+
+/// The capabilities this Hub serves, resolved and with their schemas compiled once.
+public final class CapabilityCatalog: Sendable {
+    public struct Entry: Sendable {
+        /// The fully qualified id, `<namespace>/<name>`.
+        public let id: String
+        public let namespace: String
+        public let capability: any HubCapability
+        public let descriptor: CapabilityDescriptor
+        public let actions: [String: ResolvedAction]
+        public let providerAccount: LedgerAccount
+    }
+
+    public struct ResolvedAction: Sendable {
+        public let descriptor: ActionDescriptor
+        public let inputSchema: CompiledSchema
+        public let outputSchema: CompiledSchema
+    }
+
+    public let operatorNamespace: String
+    /// Keyed by plain name (Hub-operated capabilities are reachable as `name` and `<operator>/name`).
+    private let byName: [String: Entry]
+    public let entries: [Entry]
+
+    public init(operatorNamespace: String, capabilities: [any HubCapability]) throws {
+        self.operatorNamespace = operatorNamespace
+        var byName: [String: Entry] = [:]
+        var entries: [Entry] = []
+        for capability in capabilities {
+            let descriptor = capability.descriptor
+            var actions: [String: ResolvedAction] = [:]
+            for action in descriptor.actions {
+                do {
+                    actions[action.name] = ResolvedAction(
+                        descriptor: action,
+                        inputSchema: try CompiledSchema(action.inputSchema, formatAssertion: true),
+                        outputSchema: try CompiledSchema(action.outputSchema, formatAssertion: false))
+                } catch {
+                    throw CatalogError(message: "\(descriptor.name)/\(action.name): invalid schema: \(error.message)")
+                }
+            }
+            guard byName[descriptor.name] == nil else { throw CatalogError(message: "duplicate capability \(descriptor.name)") }
+            let entry = Entry(id: "\(operatorNamespace)/\(descriptor.name)", namespace: operatorNamespace, capability: capability,
+                              descriptor: descriptor, actions: actions, providerAccount: .provider(operatorNamespace))
+            byName[descriptor.name] = entry
+            entries.append(entry)
+        }
+        self.byName = byName
+        self.entries = entries.sorted { $0.id < $1.id }
+    }
+
+    public struct CatalogError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Spec 01 §3.4: `name` resolves to a Hub-operated capability; `<namespace>/<name>` needs a
+    /// provider under that namespace (only the operator namespace exists until providers land).
+    public func resolve(_ capability: String) -> Result<Entry, JECPError> {
+        if let slash = capability.firstIndex(of: "/") {
+            let namespace = String(capability[..<slash])
+            let name = String(capability[capability.index(after: slash)...])
+            guard namespace == operatorNamespace else {
+                return .failure(JECPError(.providerNotFound, "No provider is registered under the namespace '\(namespace)'.",
+                                          details: ["capability": .string(capability), "namespace": .string(namespace)]))
+            }
+            guard let entry = byName[name] else {
+                return .failure(JECPError(.capabilityNotFound, "Capability '\(capability)' does not exist on this Hub.",
+                                          details: ["capability": .string(capability)]))
+            }
+            return .success(entry)
+        }
+        guard let entry = byName[capability] else {
+            return .failure(JECPError(.capabilityNotFound, "Capability '\(capability)' does not exist on this Hub.",
+                                      details: ["capability": .string(capability)]))
+        }
+        return .success(entry)
+    }
+
+    /// Lookup by public id (`name` or `namespace/name`) for the discovery routes.
+    public func entry(id: String) -> Entry? { try? resolve(id).get() }
+
+    /// Capabilities with at least one action usable at `tier`.
+    public func usable(at tier: TrustTier) -> [Entry] {
+        entries.filter { entry in entry.descriptor.actions.contains { $0.trustTierRequired <= tier } }
+    }
+}

@@ -1,0 +1,88 @@
+import JECPModels
+import Logging
+
+/// A capability the Hub can execute. Hub-operated capabilities implement this directly
+/// (one file each, in JECPBuiltins); provider-backed ones will adapt their manifests to it.
+public protocol HubCapability: Sendable {
+    var descriptor: CapabilityDescriptor { get }
+    /// Runs an action on input that already passed the action's `input_schema`.
+    /// Throw a ``JECPError`` for a specific failure; anything else becomes `EXECUTION_FAILED`.
+    func execute(action: String, input: JSONValue, context: ExecutionContext) async throws -> JSONValue
+}
+
+public struct ExecutionContext: Sendable {
+    public var agentID: String
+    public var requestID: String
+    public var now: Int64
+    public var logger: Logger
+
+    public init(agentID: String, requestID: String, now: Int64, logger: Logger) {
+        self.agentID = agentID
+        self.requestID = requestID
+        self.now = now
+        self.logger = logger
+    }
+}
+
+public struct CapabilityDescriptor: Sendable {
+    /// The capability name without namespace, e.g. `document-pipeline`.
+    public var name: String
+    public var displayName: String
+    public var description: String
+    public var version: String
+    public var tags: [String]
+    public var actions: [ActionDescriptor]
+
+    public init(name: String, displayName: String, description: String, version: String, tags: [String], actions: [ActionDescriptor]) {
+        self.name = name
+        self.displayName = displayName
+        self.description = description
+        self.version = version
+        self.tags = tags
+        self.actions = actions
+    }
+
+    /// The lowest tier that can use at least one action.
+    public var trustTierRequired: TrustTier { actions.map(\.trustTierRequired).min() ?? .bronze }
+}
+
+public struct ActionDescriptor: Sendable {
+    public var name: String
+    public var description: String
+    public var price: Money
+    public var trustTierRequired: TrustTier
+    /// A per-action limit stricter than the tier's, if any.
+    public var rateLimitPerMinute: Int?
+    public var inputSchema: JSONValue
+    public var outputSchema: JSONValue
+    public var examples: [JSONValue]
+    public var deprecation: Deprecation?
+    public var timeoutSeconds: Double
+
+    public init(name: String, description: String, price: Money, trustTierRequired: TrustTier, rateLimitPerMinute: Int? = nil,
+                inputSchema: JSONValue, outputSchema: JSONValue, examples: [JSONValue] = [], deprecation: Deprecation? = nil,
+                timeoutSeconds: Double = 30) {
+        self.name = name
+        self.description = description
+        self.price = price
+        self.trustTierRequired = trustTierRequired
+        self.rateLimitPerMinute = rateLimitPerMinute
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.examples = examples
+        self.deprecation = deprecation
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// Spec 01 §4.6: after `sunsetAt` calls fail with 410; in the 30 days before, successes carry notices.
+public struct Deprecation: Sendable {
+    public var sunsetAt: Int64
+    /// `capability/action` of the replacement, if any.
+    public var successor: String?
+
+    public init(sunsetAt: Int64, successor: String? = nil) {
+        self.sunsetAt = sunsetAt
+        self.successor = successor
+    }
+}

@@ -1,0 +1,40 @@
+import JECPModels
+
+/// Everything the domain needs to know about this Hub's configuration, already validated.
+/// (The HTTP target reads these from swift-configuration; the core stays free of it.)
+public struct HubSettings: Sendable {
+    /// Origin advertised in discovery documents and `next_action` URLs, without a trailing slash.
+    public var publicURL: String
+    public var vendorPrefix: String
+    public var operatorNamespace: String
+    public var hubName: String
+    public var freeCalls: Int64
+    public var registrationPerMinute: Int
+    public var testMode: Bool
+    /// `Sunset` of the legacy `/v1/jecp` alias (spec 01 §2.1).
+    public var legacyAliasSunset: Int64
+    public var idempotencyTTLSeconds: Int64
+    public var topupAmountsUSD: [Int]
+    public var maximumRotationsPer24h: Int
+
+    public init(
+        publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",
+        freeCalls: Int64 = 100, registrationPerMinute: Int = 10, testMode: Bool = false,
+        legacyAliasSunset: Int64 = 1_830_297_600,  // 2028-01-01T00:00:00Z
+        idempotencyTTLSeconds: Int64 = 86_400, topupAmountsUSD: [Int] = [5, 20, 100], maximumRotationsPer24h: Int = 3
+    ) {
+        self.publicURL = publicURL
+        self.vendorPrefix = vendorPrefix
+        self.operatorNamespace = operatorNamespace
+        self.hubName = hubName
+        self.freeCalls = freeCalls
+        self.registrationPerMinute = registrationPerMinute
+        self.testMode = testMode
+        self.legacyAliasSunset = legacyAliasSunset
+        self.idempotencyTTLSeconds = idempotencyTTLSeconds
+        self.topupAmountsUSD = topupAmountsUSD
+        self.maximumRotationsPer24h = maximumRotationsPer24h
+    }
+
+    public func url(_ path: String) -> String { publicURL + path }
+}

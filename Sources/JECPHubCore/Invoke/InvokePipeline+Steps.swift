@@ -1,0 +1,169 @@
+import Crypto
+import Foundation
+import JECPModels
+import JECPSchema
+import Logging
+
+extension InvokePipeline {
+    /// `application/json`, any case, with optional parameters such as `; charset=utf-8`.
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return mediaType.lowercased() == "application/json"
+    }
+
+    static func rateLimitHeaders(_ decision: SlidingWindowLimiter.Decision) -> [(name: String, value: String)] {
+        [("X-RateLimit-Limit", String(decision.limit)), ("X-RateLimit-Remaining", String(decision.remaining)),
+         ("X-RateLimit-Reset", String(Int64(decision.resetAt.rounded(.up))))]
+    }
+
+    func rateLimited(_ decision: SlidingWindowLimiter.Decision, tier: TrustTier) -> JECPError {
+        let seconds = decision.retryAfterSeconds
+        return JECPError(.rateLimited, "Rate limit of \(decision.limit) requests per minute reached; retry in \(seconds) s.",
+                         details: ["tier": .string(tier.rawValue), "limit_rpm": .number(JSONNumber(decision.limit)),
+                                   "retry_after_seconds": .number(JSONNumber(seconds)),
+                                   "reset_at": .string(Timestamps.rfc3339(Int64(decision.resetAt.rounded(.up))))],
+                         nextAction: nextActions.wait(seconds: seconds), headers: [("Retry-After", String(seconds))])
+    }
+
+    func verifyProvenance(_ wire: String, mandate: InvokeRequest.Mandate, now: Int64) throws(JECPError) {
+        func mismatch(_ failure: Provenance.Failure, _ message: String, extra: [String: JSONValue] = [:]) -> JECPError {
+            var details = extra
+            details["subcause"] = .string(failure.rawValue)
+            return JECPError(.provenanceMismatch, message, details: details)
+        }
+        guard wire.hasPrefix("v2:") else {
+            // v1 (64 hex) passed its 2026-11-01 sunset; anything else is malformed.
+            throw mismatch(.wireMalformed, "Provenance v1 was retired on 2026-11-01; send a v2 hash (v2:<ts>:<nonce>:<hmac>).",
+                           extra: ["received_format": .string(wire.utf8.count == 64 ? "v1" : "unknown"), "supported": ["v2"]])
+        }
+        switch Provenance.verifyV2(wire, apiKey: mandate.apiKey, agentID: mandate.agentID, now: now) {
+        case .failure(.clockSkew):
+            let drift = now - (Provenance.timestamp(of: wire) ?? now)
+            throw mismatch(.clockSkew, "The provenance timestamp is \(abs(drift)) s away from the Hub's clock; the limit is 300 s.",
+                           extra: ["drift_seconds": .number(JSONNumber(drift)), "max_skew_seconds": 300])
+        case .failure(.wireMalformed):
+            throw mismatch(.wireMalformed, "provenance_hash is not v2:<unix seconds>:<16+ hex nonce>:<64 lowercase hex HMAC>.")
+        case .failure(.hmacMismatch):
+            throw mismatch(.hmacMismatch, "The provenance HMAC does not match one computed with mandate.api_key.")
+        case .failure(.nonceReplay):
+            throw mismatch(.nonceReplay, "This provenance nonce was already used.")
+        case .success(let verified):
+            guard nonces.insertIfFresh(agentID: mandate.agentID, nonce: verified.nonce, now: now) else {
+                throw mismatch(.nonceReplay, "This provenance nonce was already used in the last 600 s; generate a fresh nonce per request.")
+            }
+        }
+    }
+
+    /// SHA-256 over `capability | action | canonical input | provenance` (ADR-0001).
+    static func fingerprint(_ request: InvokeRequest) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array(request.capability.utf8))
+        hasher.update(data: [UInt8(ascii: "|")])
+        hasher.update(data: Array(request.action.utf8))
+        hasher.update(data: [UInt8(ascii: "|")])
+        hasher.update(data: request.canonicalInput)
+        hasher.update(data: [UInt8(ascii: "|")])
+        hasher.update(data: Array((request.mandate?.provenanceHash ?? "").utf8))
+        return Array(hasher.finalize())
+    }
+
+    func storedRecord(agentID: String, key: String, now: Int64) async throws(JECPError) -> IdempotencyRecord? {
+        do {
+            return try await store.idempotencyRecord(agentID: agentID, key: key, now: now)
+        } catch {
+            throw HubErrors.storeUnavailable(error)
+        }
+    }
+
+    /// `Sunset`, `Deprecation` and `Link` headers of spec 01 §4.6.
+    func sunsetHeaders(_ deprecation: Deprecation) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Sunset", Timestamps.imfFixdate(deprecation.sunsetAt)), ("Deprecation", "true"),
+            ("Link", "<\(settings.url("/errors/capability_deprecated"))>; rel=\"deprecation\""),
+        ]
+        if let successor = deprecation.successor {
+            let capability = successor.split(separator: "/").dropLast().joined(separator: "/")
+            headers.append(("Link", "<\(settings.url("/v1/capabilities/\(capability.isEmpty ? successor : capability)"))>; rel=\"successor-version\""))
+        }
+        return headers
+    }
+
+    func insufficientFunds(price: Money, balance: Money, freeCallsRemaining: Int64) -> JECPError {
+        let code: ErrorCode = balance == .zero ? .paymentRequired : .insufficientBalance
+        let message = balance == .zero
+            ? "This call costs \(price) USDC; free calls are used up and the wallet is empty."
+            : "Wallet balance \(balance) USDC is below the price \(price) USDC."
+        return JECPError(code, message,
+                         details: ["required_usdc": price.json, "remaining_usdc": balance.json,
+                                   "free_calls_remaining": .number(JSONNumber(freeCallsRemaining))],
+                         nextAction: nextActions.topup())
+    }
+
+    /// Runs the capability racing its deadline. Output that violates the output schema is the
+    /// capability's bug: the agent gets `OUTPUT_INVALID` and pays nothing.
+    func execute(entry: CapabilityCatalog.Entry, action: CapabilityCatalog.ResolvedAction, input: JSONValue, agentID: String,
+                 requestID: String, now: Int64) async throws(JECPError) -> JSONValue
+    {
+        var executionLogger = logger
+        executionLogger[metadataKey: "jecp.request_id"] = "\(requestID)"
+        let context = ExecutionContext(agentID: agentID, requestID: requestID, now: now, logger: executionLogger)
+        let capability = entry.capability
+        let name = action.descriptor.name
+        let timeout = action.descriptor.timeoutSeconds
+        let output: JSONValue
+        do {
+            output = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+                group.addTask { try await capability.execute(action: name, input: input, context: context) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let output = first else {
+                    throw JECPError(.providerTimeout, "\(entry.id)/\(name) did not finish within \(Int(timeout)) s; nothing was charged.",
+                                    details: ["capability": .string(entry.id), "action": .string(name),
+                                              "timeout_seconds": .number(JSONNumber(timeout))])
+                }
+                return output
+            }
+        } catch let error as JECPError {
+            throw error
+        } catch {
+            logger.warning("capability failed", metadata: ["jecp.capability": "\(entry.id)", "jecp.action": "\(name)", "jecp.error": "\(type(of: error))"])
+            throw JECPError(.executionFailed, "\(entry.id)/\(name) failed while executing; nothing was charged.",
+                            details: ["capability": .string(entry.id), "action": .string(name)])
+        }
+        if !action.outputSchema.isValid(output) {
+            let first = action.outputSchema.validate(output).first
+            logger.error("output violates its schema", metadata: ["jecp.capability": "\(entry.id)", "jecp.action": "\(name)"])
+            throw JECPError(.outputInvalid, "\(entry.id)/\(name) returned output that violates its output_schema; nothing was charged.",
+                            details: ["instance_path": .string(first?.instancePath ?? ""), "reason": .string(first?.reason ?? "")])
+        }
+        return output
+    }
+
+    /// The success envelope with sorted keys: `billing`, `execution`, then the precomputed tail.
+    static func renderSuccess(billing: Billing, durationMS: Int64, engine: String, provider: String, tail: [UInt8]) -> [UInt8] {
+        let billingJSON: JSONValue = [
+            "cost_usdc": billing.cost.json,
+            "method": .string(billing.method.rawValue),
+            "balance_after": billing.balanceAfter.json,
+            "transaction_id": billing.transactionID.map { .string($0) } ?? .null,
+            "free_calls_remaining": .number(JSONNumber(billing.freeCallsRemaining)),
+        ]
+        let execution: JSONValue = [
+            "duration_ms": .number(JSONNumber(durationMS)),
+            "engine": .string(engine),
+            "provider": .string(provider),
+            "trust_tier": .string(billing.tierAfter.rawValue),
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(tail.count + 256)
+        out.append(contentsOf: "{\"billing\":".utf8)
+        billingJSON.write(into: &out)
+        out.append(contentsOf: ",\"execution\":".utf8)
+        execution.write(into: &out)
+        out.append(contentsOf: tail)
+        return out
+    }
+}

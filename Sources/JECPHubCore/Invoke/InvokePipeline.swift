@@ -1,0 +1,242 @@
+import Crypto
+import Foundation
+import JECPModels
+import JECPSchema
+import Logging
+
+/// `POST /v1/invoke` (and its alias): the ordered pipeline of the hub-core issue §4, steps 1–14.
+///
+/// The hot path does one database read (the agent), one more for the idempotency lookup, and one
+/// write transaction that settles money, the invocation and the stored response together.
+public struct InvokePipeline<Store: HubStore>: Sendable {
+    let store: Store
+    let catalog: CapabilityCatalog
+    let settings: HubSettings
+    let authenticator: Authenticator<Store>
+    let limiter: SlidingWindowLimiter
+    let nonces: NonceReplayCache
+    let inflight: InflightRequests
+    let nextActions: NextActions
+    let logger: Logger
+    let clock: @Sendable () -> Double
+
+    public init(store: Store, catalog: CapabilityCatalog, settings: HubSettings, hasher: KeyHasher, limiter: SlidingWindowLimiter,
+                nonces: NonceReplayCache, inflight: InflightRequests, logger: Logger,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+        self.nextActions = NextActions(settings: settings)
+        self.authenticator = Authenticator(store: store, hasher: hasher, nextActions: nextActions)
+        self.limiter = limiter
+        self.nonces = nonces
+        self.inflight = inflight
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Runs the pipeline; never throws: every failure is an error envelope.
+    public func handle(_ request: InvokeHTTPRequest) async -> InvokeOutcome {
+        var headers: [(name: String, value: String)] = [("Cache-Control", "no-store")]
+        var echoID: String?
+        do {
+            return try await run(request, headers: &headers, echoID: &echoID)
+        } catch {
+            headers.append(contentsOf: error.headers)
+            let body = error.envelope(requestID: echoID, documentationBase: settings.publicURL).serialized()
+            return InvokeOutcome(status: error.httpStatus, body: body, headers: headers, errorCode: error.code)
+        }
+    }
+
+    private func run(_ request: InvokeHTTPRequest, headers: inout [(name: String, value: String)], echoID: inout String?)
+        async throws(JECPError) -> InvokeOutcome
+    {
+        // 1. Media type and JSON.
+        if let contentType = request.contentType, !Self.isJSON(contentType) {
+            throw JECPError(.unsupportedMediaType, "Content-Type must be application/json.",
+                            details: ["received": .string(contentType), "expected": "application/json"])
+        }
+        let body: JSONValue
+        do {
+            body = try JSONValue(parsing: request.body)
+        } catch {
+            throw JECPError(.invalidRequest, "The request body is not valid JSON: \(error.description).")
+        }
+        echoID = InvokeRequest.echoableID(of: body)
+
+        // 2. Envelope.
+        let envelope = try InvokeRequest(validating: body)
+        let idempotencyKey = request.idempotencyKeyHeader ?? envelope.id
+        if let header = request.idempotencyKeyHeader, !InvokeRequest.isValidID(header) {
+            throw JECPError(.validationFailed, "X-Idempotency-Key must match ^[A-Za-z0-9_-]{4,64}$.",
+                            details: ["errors": [["path": "/headers/X-Idempotency-Key", "reason": "must match ^[A-Za-z0-9_-]{4,64}$"]]])
+        }
+
+        // 3. Credentials: the mandate's take precedence over headers.
+        let now = clock()
+        let nowSeconds = Int64(now.rounded(.down))
+        let agent = try await authenticator.authenticate(
+            agentID: envelope.mandate?.agentID ?? request.agentIDHeader,
+            apiKey: envelope.mandate?.apiKey ?? request.apiKeyHeader, now: nowSeconds)
+        let tier = agent.tier
+
+        // 4. Per-agent rate limit.
+        let decision = limiter.check(key: agent.id, limit: tier.rateLimitPerMinute, now: now)
+        headers.append(contentsOf: Self.rateLimitHeaders(decision))
+        guard decision.allowed else { throw rateLimited(decision, tier: tier) }
+
+        // 5. Mandate: expiry, then provenance (subcauses only now that the key verified).
+        if let mandate = envelope.mandate {
+            if let expiresAt = mandate.expiresAt, expiresAt < nowSeconds {
+                throw JECPError(.mandateExpired, "The mandate expired at \(Timestamps.rfc3339(expiresAt)).",
+                                details: ["expires_at": .string(Timestamps.rfc3339(expiresAt)), "now": .string(Timestamps.rfc3339(nowSeconds))],
+                                nextAction: nextActions.renewMandate())
+            }
+            if let provenance = mandate.provenanceHash {
+                try verifyProvenance(provenance, mandate: mandate, now: nowSeconds)
+            }
+        }
+
+        // 6. Idempotency: replay, conflict, or claim the key.
+        let fingerprint = Self.fingerprint(envelope)
+        let claimKey = agent.id + "\u{0}" + idempotencyKey
+        while true {
+            if inflight.tryClaim(claimKey) { break }
+            await inflight.waitForRelease(claimKey)
+        }
+        defer { inflight.release(claimKey) }
+        if let stored = try await storedRecord(agentID: agent.id, key: idempotencyKey, now: nowSeconds) {
+            guard constantTimeEqual(stored.fingerprint, fingerprint) else {
+                throw JECPError(.duplicateRequest, "Request id '\(idempotencyKey)' was already used for a different request in the last 24 h.",
+                                details: ["id": .string(idempotencyKey), "first_seen_at": .string(Timestamps.rfc3339(stored.createdAt))])
+            }
+            headers.append(("Idempotent-Replayed", "true"))
+            return InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true)
+        }
+
+        // 7. Capability and action.
+        let entry = try catalog.resolve(envelope.capability).get()
+        guard let action = entry.actions[envelope.action] else {
+            throw JECPError(.actionNotFound, "Capability '\(envelope.capability)' has no action '\(envelope.action)'.",
+                            details: ["capability": .string(envelope.capability), "action": .string(envelope.action),
+                                      "available_actions": .array(entry.descriptor.actions.map { .string($0.name) })],
+                            nextAction: nextActions.lookupSchema(capability: entry.id))
+        }
+        let descriptor = action.descriptor
+
+        // 8. Sunset.
+        if let deprecation = descriptor.deprecation {
+            let notice = sunsetHeaders(deprecation)
+            if deprecation.sunsetAt <= nowSeconds {
+                var details: [String: JSONValue] = ["capability": .string(envelope.capability), "action": .string(envelope.action),
+                                                    "sunset_at": .string(Timestamps.rfc3339(deprecation.sunsetAt))]
+                details["successor"] = deprecation.successor.map { .string($0) } ?? .null
+                throw JECPError(.capabilityDeprecated, "\(envelope.capability)/\(envelope.action) was retired on \(Timestamps.rfc3339(deprecation.sunsetAt)).",
+                                details: details, headers: notice)
+            }
+            if deprecation.sunsetAt - nowSeconds <= 30 * 86_400 { headers.append(contentsOf: notice) }
+        }
+
+        // Delivery modes this Hub does not offer for the action.
+        if envelope.delivery.mode == .stream || request.acceptsEventStream && envelope.delivery.mode != .sync {
+            throw JECPError(.notStreamable, "\(entry.id)/\(descriptor.name) does not stream; send a sync request.",
+                            details: ["capability": .string(entry.id), "action": .string(descriptor.name)])
+        }
+        if envelope.delivery.mode == .async || envelope.delivery.format == .url {
+            throw JECPError(.validationFailed, "This Hub delivers results synchronously, inline as base64.",
+                            details: ["errors": [["path": envelope.delivery.mode == .async ? "/delivery/mode" : "/delivery/format",
+                                                  "reason": "async and url delivery are not offered by this Hub"]]])
+        }
+
+        // 9. Input schema.
+        if !action.inputSchema.isValid(envelope.input) {
+            let violations = action.inputSchema.validate(envelope.input)
+            throw JECPError(.inputSchemaViolation, "input does not match the input_schema of \(entry.id)/\(descriptor.name).",
+                            details: ["errors": .array(violations.prefix(50).map { violation in
+                                          ["instance_path": .string(violation.instancePath), "schema_path": .string(violation.schemaPath),
+                                           "reason": .string(violation.reason)]
+                                      }),
+                                      "schema_url": .string(settings.url("/v1/capabilities/\(entry.id)#input_schema"))],
+                            nextAction: nextActions.lookupSchema(capability: entry.id))
+        }
+
+        // 10. Trust gate.
+        if tier < descriptor.trustTierRequired {
+            let alternatives = catalog.usable(at: tier).map(\.descriptor.name)
+            throw JECPError(.insufficientTrust, "\(entry.id)/\(descriptor.name) needs the \(descriptor.trustTierRequired.rawValue) tier; this agent is \(tier.rawValue).",
+                            details: ["required": .string(descriptor.trustTierRequired.rawValue), "current": .string(tier.rawValue),
+                                      "total_calls": .number(JSONNumber(agent.totalCalls))],
+                            nextAction: nextActions.earnTrust(current: tier, required: descriptor.trustTierRequired,
+                                                              totalCalls: agent.totalCalls, alternatives: alternatives))
+        }
+        if let actionLimit = descriptor.rateLimitPerMinute, actionLimit < tier.rateLimitPerMinute {
+            let actionDecision = limiter.check(key: "\(agent.id)|\(entry.id)/\(descriptor.name)", limit: actionLimit, now: now)
+            guard actionDecision.allowed else { throw rateLimited(actionDecision, tier: tier) }
+        }
+
+        // 11. Mandate budget.
+        if let budget = envelope.mandate?.budget, budget < descriptor.price {
+            throw JECPError(.insufficientBudget, "mandate.budget_usdc \(budget) is below the price \(descriptor.price) of \(entry.id)/\(descriptor.name).",
+                            details: ["required_usdc": descriptor.price.json, "remaining_usdc": budget.json, "budget_usdc": budget.json])
+        }
+
+        // 12. Funding, checked now and again atomically at settlement.
+        let isOperatorCapability = entry.namespace == settings.operatorNamespace
+        let funding: FundingMethod
+        if isOperatorCapability, agent.freeCallsRemaining > 0 {
+            funding = .freeCall
+        } else if agent.balance >= descriptor.price {
+            funding = envelope.mandate != nil ? .mandate : .wallet
+        } else {
+            throw insufficientFunds(price: descriptor.price, balance: agent.balance, freeCallsRemaining: agent.freeCallsRemaining)
+        }
+
+        // 13. Execute under the deadline, then settle.
+        let started = ContinuousClock.now
+        let output = try await execute(entry: entry, action: action, input: envelope.input, agentID: agent.id, requestID: envelope.id, now: nowSeconds)
+        let elapsed = ContinuousClock.now - started
+        let durationMS = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+
+        // 14. Response, rendered inside the settlement transaction so the stored replay is exact.
+        var result: [String: JSONValue] = ["capability": .string(envelope.capability), "action": .string(envelope.action), "output": output]
+        if let metadata = envelope.metadata { result["metadata"] = metadata }
+        var tail: [UInt8] = Array(",\"id\":".utf8)
+        JSONValue.writeString(envelope.id, into: &tail)
+        tail.append(contentsOf: ",\"jecp\":\"1.0\",\"result\":".utf8)
+        JSONValue.object(result).write(into: &tail)
+        tail.append(contentsOf: ",\"status\":\"completed\"}".utf8)
+        let engine = "jecp-swift-\(HubVersion.current)"
+        let provider = entry.namespace
+        let tailBytes = tail
+        let completion = CompletedInvocation(
+            invocationID: UUID().uuidString.lowercased(), transactionID: UUID().uuidString.lowercased(), agentID: agent.id,
+            requestID: envelope.id, idempotencyKey: idempotencyKey, fingerprint: fingerprint, capability: entry.id, action: descriptor.name,
+            payee: entry.providerAccount, price: descriptor.price, funding: funding, durationMilliseconds: durationMS, now: nowSeconds,
+            idempotencyExpiresAt: nowSeconds + settings.idempotencyTTLSeconds)
+        let outcome: CompletionOutcome
+        do {
+            outcome = try await store.completeInvocation(completion) { billing in
+                Self.renderSuccess(billing: billing, durationMS: durationMS, engine: engine, provider: provider, tail: tailBytes)
+            }
+        } catch {
+            throw HubErrors.storeUnavailable(error)
+        }
+        switch outcome {
+        case .completed(let billing, let body):
+            logger.debug("invocation settled", metadata: ["jecp.agent": "\(agent.id)", "jecp.capability": "\(entry.id)",
+                                                          "jecp.action": "\(descriptor.name)", "jecp.method": "\(billing.method.rawValue)"])
+            return InvokeOutcome(status: 200, body: body, headers: headers, errorCode: nil)
+        case .duplicate(let stored):
+            guard constantTimeEqual(stored.fingerprint, fingerprint) else {
+                throw JECPError(.duplicateRequest, "Request id '\(idempotencyKey)' was already used for a different request in the last 24 h.",
+                                details: ["id": .string(idempotencyKey)])
+            }
+            headers.append(("Idempotent-Replayed", "true"))
+            return InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true)
+        case .insufficientFunds(let balance, let free):
+            throw insufficientFunds(price: descriptor.price, balance: balance, freeCallsRemaining: free)
+        case .agentMissing:
+            throw JECPError(.invalidAPIKey, "The agent id and API key do not match a registered agent.", nextAction: nextActions.register())
+        }
+    }
+}

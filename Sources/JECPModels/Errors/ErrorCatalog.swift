@@ -1,0 +1,93 @@
+/// Statuses follow spec 03 exactly (not the reference Hub's divergences); texts are ours.
+enum ErrorCatalog {
+    static func entry(for code: ErrorCode) -> ErrorCatalogEntry {
+        switch code {
+        case .authRequired:
+            e(401, "yes, after registering", "No agent credentials were sent: neither X-Agent-ID/X-API-Key headers nor mandate.agent_id/mandate.api_key.",
+              "Register with POST /api/agent/register and send the returned agent_id and api_key.", "register")
+        case .invalidAPIKey:
+            e(401, "no", "The agent id and API key do not match a registered agent (the Hub does not say which part is wrong).",
+              "Check the credentials; a rotated key stops working when its grace period ends. If the key is lost, register again.", "register")
+        case .mandateExpired:
+            e(401, "yes, with a new mandate", "mandate.expires_at is in the past.", "Issue a new mandate with a future expires_at.", "renew_mandate")
+        case .insufficientBudget:
+            e(402, "yes, with a higher budget", "mandate.budget_usdc is below the price of the action.",
+              "Raise budget_usdc to at least details.required_usdc, or call a cheaper action.", nil)
+        case .provenanceMismatch:
+            e(403, "yes, with a fresh v2 hash and nonce",
+              "mandate.provenance_hash failed verification. details.subcause (wire_malformed, clock_skew, hmac_mismatch, nonce_replay) says why, once the key verified.",
+              "Compute v2:<unix seconds>:<fresh random hex nonce>:<HMAC-SHA256(api_key, agent_id:ts:nonce)> per call; keep the clock within 300 s.", nil)
+        case .insufficientTrust:
+            e(403, "no, not until the tier rises", "The agent's trust tier is below the action's trust_tier_required.",
+              "Use the capabilities listed in next_action.fallback to accumulate successful calls.", "earn_trust")
+        case .agentSuspended:
+            e(403, "no", "The Hub operator suspended this agent.", "Contact the Hub operator.", nil)
+        case .adminAuthRequired:
+            e(401, "no", "The operator API needs Authorization: Bearer <admin token>.", "Send the admin token the Hub printed at start-up.", nil)
+        case .invalidRequest:
+            e(400, "no", "The body is not valid JSON or is not a JSON object.", "Send a JSON object.", nil)
+        case .unsupportedVersion:
+            e(400, "no", "The jecp field is not a version this Hub supports.", "Send \"jecp\": \"1.0\".", nil)
+        case .validationFailed:
+            e(400, "no", "The envelope violates the request schema; details.errors lists every violation with its path.",
+              "Fix each listed field.", "lookup_schema")
+        case .inputSchemaViolation:
+            e(400, "no", "input does not satisfy the action's input_schema; details.errors lists instance and schema paths.",
+              "Fetch details.schema_url and fix input.", "lookup_schema")
+        case .unsupportedMediaType:
+            e(415, "yes, after fixing Content-Type", "Content-Type is not application/json.", "Send Content-Type: application/json.", nil)
+        case .inputTooLarge:
+            e(413, "no", "The body exceeds 10 MB, input exceeds 5 MB or metadata exceeds 4 KB.", "Send less, or use URL delivery.", nil)
+        case .duplicateRequest:
+            e(409, "no, use a new id", "The request id was used in the last 24 h for a different capability, action, input or provenance.",
+              "Use a fresh id for a different request; resend the identical request to get the stored response.", nil)
+        case .agentNameTaken:
+            e(409, "no", "Another agent already registered with this name.", "Choose another name.", nil)
+        case .notStreamable:
+            e(406, "no", "A streamed response was asked for an action that does not stream.", "Drop Accept: text/event-stream.", nil)
+        case .capabilityNotFound:
+            e(404, "no", "No capability with this id exists on this Hub.", "List capabilities with GET /v1/capabilities.", "lookup_schema")
+        case .actionNotFound:
+            e(404, "no", "The capability exists but has no such action.", "List its actions with GET /v1/capabilities/{id}.", "lookup_schema")
+        case .capabilityDeprecated:
+            e(410, "no", "The capability or action is past its sunset date.", "Move to details.successor.", nil)
+        case .providerNotFound:
+            e(404, "no", "No provider is registered under the namespace of this capability.", "List capabilities with GET /v1/capabilities.", nil)
+        case .agentNotFound:
+            e(404, "no", "No agent with this id exists (operator API).", "Check the agent id.", nil)
+        case .notFound:
+            e(404, "no", "No route matches this path.", "See GET /openapi.json for the routes of this Hub.", nil)
+        case .methodNotAllowed:
+            e(405, "no", "The route exists but not with this HTTP method.", "See GET /openapi.json.", nil)
+        case .insufficientBalance:
+            e(402, "yes, after a top-up", "The wallet balance is below the price and no free call applies.", "Top up the wallet.", "topup")
+        case .paymentRequired:
+            e(402, "yes, after a top-up", "No funding source applies: free calls are used up and the wallet is empty.", "Top up the wallet.", "topup")
+        case .rateLimited:
+            e(429, "yes, after Retry-After seconds", "The agent's sliding 60 s request window (by trust tier) is full.",
+              "Wait Retry-After seconds; rising tiers raise the limit.", "wait")
+        case .rotation24hCap:
+            e(429, "yes, when the oldest rotation ages out", "At most 3 key rotations are allowed in 24 h.", "Wait until details.next_slot_at.", "wait")
+        case .rotationRace:
+            e(409, "yes, after a short backoff", "A concurrent change to the same record won the race.", "Retry after 100-500 ms.", nil)
+        case .providerError:
+            e(502, "depends", "The provider returned an error.", "Retry later or choose another provider.", nil)
+        case .providerUnavailable:
+            e(503, "yes, with backoff", "The provider is offline or suspended.", "Retry with exponential backoff.", nil)
+        case .providerTimeout:
+            e(504, "yes, once", "The capability did not finish within its deadline. Nothing was charged.", "Retry once; avoid retrying expensive work.", nil)
+        case .internalError:
+            e(500, "yes, once", "An unexpected condition in the Hub. Nothing was charged.", "Retry once; report X-Request-ID to the operator.", nil)
+        case .serviceDegraded:
+            e(503, "yes, with backoff", "A dependency of the Hub (its database) is unavailable.", "Retry after Retry-After seconds.", "wait")
+        case .executionFailed:
+            e(500, "usually not", "The capability failed while executing. Nothing was charged.", "Check details.reason; fix input if it names a field.", nil)
+        case .outputInvalid:
+            e(502, "no", "The capability returned output that violates its output_schema. Nothing was charged.", "Report to the provider.", nil)
+        }
+    }
+
+    private static func e(_ status: Int, _ retry: String, _ meaning: String, _ recovery: String, _ next: String?) -> ErrorCatalogEntry {
+        ErrorCatalogEntry(status: status, retrySafe: retry, meaning: meaning, recovery: recovery, nextActionType: next)
+    }
+}

@@ -1,0 +1,79 @@
+import GRDB
+
+/// Versioned schema. Append migrations; never edit a shipped one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(sql: """
+                CREATE TABLE agents (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    agent_type TEXT,
+                    description TEXT,
+                    referred_by TEXT,
+                    key_hash BLOB NOT NULL,
+                    previous_key_hash BLOB,
+                    previous_key_valid_until INTEGER,
+                    tier_floor TEXT,
+                    suspended INTEGER NOT NULL DEFAULT 0,
+                    total_calls INTEGER NOT NULL DEFAULT 0,
+                    free_calls_remaining INTEGER NOT NULL CHECK (free_calls_remaining >= 0),
+                    balance_micros INTEGER NOT NULL DEFAULT 0 CHECK (balance_micros >= 0),
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE key_rotations (
+                    agent_id TEXT NOT NULL REFERENCES agents(id),
+                    rotated_at INTEGER NOT NULL
+                );
+                CREATE INDEX key_rotations_by_agent ON key_rotations(agent_id, rotated_at);
+                CREATE TABLE ledger_transactions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('charge', 'credit')),
+                    agent_id TEXT,
+                    invocation_id TEXT,
+                    idempotency_key TEXT UNIQUE,
+                    memo TEXT,
+                    capability TEXT,
+                    action TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE ledger_entries (
+                    seq INTEGER PRIMARY KEY,
+                    transaction_id TEXT NOT NULL REFERENCES ledger_transactions(id),
+                    account TEXT NOT NULL,
+                    account_class TEXT NOT NULL,
+                    amount_micros INTEGER NOT NULL,
+                    balance_after_micros INTEGER
+                );
+                CREATE INDEX ledger_entries_by_account ON ledger_entries(account, seq);
+                CREATE INDEX ledger_entries_by_transaction ON ledger_entries(transaction_id);
+                CREATE TABLE invocations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    agent_id TEXT NOT NULL REFERENCES agents(id),
+                    request_id TEXT NOT NULL,
+                    capability TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    price_micros INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    transaction_id TEXT UNIQUE,
+                    status TEXT NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE idempotency_records (
+                    agent_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    fingerprint BLOB NOT NULL,
+                    status_code INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (agent_id, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX idempotency_records_by_expiry ON idempotency_records(expires_at);
+                """)
+        }
+        return migrator
+    }
+}

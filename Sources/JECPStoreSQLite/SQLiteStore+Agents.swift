@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import JECPHubCore
+import JECPModels
+
+extension SQLiteStore {
+    static let agentColumns = """
+        id, name, agent_type, key_hash, previous_key_hash, previous_key_valid_until, tier_floor, suspended,
+        total_calls, free_calls_remaining, balance_micros, created_at
+        """
+
+    static func agentRecord(_ row: Row) -> AgentRecord {
+        AgentRecord(
+            id: row["id"], name: row["name"], agentType: row["agent_type"],
+            keyHash: Array(row["key_hash"] as Data),
+            previousKeyHash: (row["previous_key_hash"] as Data?).map { Array($0) },
+            previousKeyValidUntil: row["previous_key_valid_until"],
+            tierFloor: (row["tier_floor"] as String?).flatMap(TrustTier.init(rawValue:)),
+            suspended: row["suspended"], totalCalls: row["total_calls"], freeCallsRemaining: row["free_calls_remaining"],
+            balance: Money(micros: row["balance_micros"]), createdAt: row["created_at"])
+    }
+
+    static func fetchAgent(_ db: Database, id: String) throws -> AgentRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(agentColumns) FROM agents WHERE id = ?", arguments: [id]).map(agentRecord)
+    }
+
+    public func createAgent(_ agent: NewAgent) async throws(StoreError) -> AgentRecord {
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM agents WHERE name = ?", arguments: [agent.name]) != nil {
+                throw StoreError.nameTaken
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO agents (id, name, agent_type, description, referred_by, key_hash, free_calls_remaining, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [agent.id, agent.name, agent.agentType, agent.description, agent.referredBy, Data(agent.keyHash),
+                            agent.freeCalls, agent.createdAt])
+            return try Self.fetchAgent(db, id: agent.id)!
+        }
+    }
+
+    public func agent(id: String) async throws(StoreError) -> AgentRecord? {
+        try await read { db in try Self.fetchAgent(db, id: id) }
+    }
+
+    public func rotateKey(agentID: String, newKeyHash: [UInt8], previousValidUntil: Int64?, maximumPer24h: Int, now: Int64)
+        async throws(StoreError) -> RotationOutcome
+    {
+        try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM agents WHERE id = ?", arguments: [agentID]) != nil else {
+                return .agentMissing
+            }
+            let window = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, MIN(rotated_at) AS oldest FROM key_rotations WHERE agent_id = ? AND rotated_at > ?",
+                arguments: [agentID, now - 86_400])!
+            let count: Int = window["n"]
+            if count >= maximumPer24h { return .capReached(rotationsInWindow: count, oldestInWindow: window["oldest"]) }
+            try db.execute(
+                sql: """
+                    UPDATE agents SET
+                        previous_key_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE key_hash END,
+                        previous_key_valid_until = ?1,
+                        key_hash = ?2
+                    WHERE id = ?3
+                    """,
+                arguments: [previousValidUntil, Data(newKeyHash), agentID])
+            try db.execute(sql: "INSERT INTO key_rotations (agent_id, rotated_at) VALUES (?, ?)", arguments: [agentID, now])
+            return .rotated
+        }
+    }
+
+    public func updateAgent(id: String, tierFloor: TrustTier??, suspended: Bool?) async throws(StoreError) -> AgentRecord? {
+        try await write { db in
+            if let tierFloor {
+                try db.execute(sql: "UPDATE agents SET tier_floor = ? WHERE id = ?", arguments: [tierFloor?.rawValue, id])
+            }
+            if let suspended {
+                try db.execute(sql: "UPDATE agents SET suspended = ? WHERE id = ?", arguments: [suspended, id])
+            }
+            return try Self.fetchAgent(db, id: id)
+        }
+    }
+}

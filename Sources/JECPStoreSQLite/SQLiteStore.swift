@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import JECPHubCore
+import JECPModels
+import Logging
+
+/// The embedded store: one SQLite file in WAL mode through a GRDB `DatabasePool`.
+///
+/// Readers run concurrently; writes are serialized by SQLite, and each money movement is one
+/// write transaction. Wallet balances live on the agent's own row (only that agent's calls touch
+/// it); hub, payment and provider accounts are append-only entries whose balances are derived.
+public final class SQLiteStore: HubStore {
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, readers: Int = 8, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = max(readers, 2)
+        configuration.label = "jecp-hub"
+        configuration.prepareDatabase { db in
+            // FULL: a commit is on disk before the agent hears "completed"; money is never lost.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.logger = logger
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// Runs a write transaction, translating driver errors at this boundary.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    func translate(_ error: any Error) -> StoreError {
+        logger.error("database error", metadata: ["jecp.error": "\(error)"])
+        if let error = error as? DatabaseError { return .unavailable("sqlite \(error.resultCode)") }
+        return .unavailable(String(describing: type(of: error)))
+    }
+
+    public func ping() async throws(StoreError) {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() async throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw translate(error)
+        }
+    }
+}

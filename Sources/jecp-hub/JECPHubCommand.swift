@@ -1,0 +1,75 @@
+import Configuration
+import Foundation
+import Hummingbird
+import JECPHub
+import JECPHubCore
+
+/// `jecp-hub [options]` runs the Hub; `jecp-hub ledger verify` checks the ledger's invariants.
+/// Options are the configuration keys as flags (`--http-port 9000`) or environment variables
+/// (`HTTP_PORT=9000`); flags win.
+@main
+struct JECPHubCommand {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let subcommand = arguments.prefix { !$0.hasPrefix("-") }
+        let reader = ConfigReader(providers: [
+            CommandLineArgumentsProvider(arguments: [CommandLine.arguments[0]] + arguments.dropFirst(subcommand.count)),
+            EnvironmentVariablesProvider(),
+        ])
+        do {
+            switch Array(subcommand) {
+            case []: try await serve(reader: reader)
+            case ["ledger", "verify"]: exit(try await verify(reader: reader))
+            case ["help"]: print(usage)
+            default:
+                fail("unknown command '\(subcommand.joined(separator: " "))'\n\n\(usage)")
+            }
+        } catch let error as HubConfiguration.Invalid {
+            fail("configuration: \(error.description)")
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    static let usage = """
+        usage: jecp-hub [--http-host H] [--http-port P] [--db-sqlite-path PATH] ...   run the Hub
+               jecp-hub ledger verify [--db-sqlite-path PATH]                        check ledger invariants
+        Every option is also an environment variable: HTTP_PORT, DB_SQLITE_PATH, JECP_PUBLIC_URL, ... (see README).
+        """
+
+    static func serve(reader: ConfigReader) async throws {
+        let (application, info) = try await buildApplication(reader: reader) { port in
+            print("JECP Hub listening on http://\(hostForDisplay(reader)):\(port)")
+        }
+        let configuration = info.configuration
+        print("""
+            JECP Hub \(configuration.settings.hubName) starting
+              public URL:  \(configuration.settings.publicURL)
+              database:    \(configuration.sqlitePath)
+              admin token: \(info.adminTokenSource)
+              try:         curl -s -X POST \(configuration.settings.publicURL)/api/agent/register -H 'Content-Type: application/json' -d '{"name":"my-first-agent"}'
+            """)
+        try await application.runService()
+    }
+
+    static func hostForDisplay(_ reader: ConfigReader) -> String {
+        let host = reader.string(forKey: "http.host", default: "127.0.0.1")
+        return host.contains(":") ? "[\(host)]" : host
+    }
+
+    static func verify(reader: ConfigReader) async throws -> Int32 {
+        let violations = try await verifyLedger(reader: reader)
+        if violations.isEmpty {
+            print("ledger verify: all invariants hold")
+            return 0
+        }
+        for violation in violations { print("VIOLATION \(violation)") }
+        print("ledger verify: \(violations.count) violation(s)")
+        return 1
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("jecp-hub: \(message)\n".utf8))
+        exit(2)
+    }
+}
