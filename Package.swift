@@ -74,17 +74,18 @@ let package = Package(
             dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"], swiftSettings: upcoming),
-        .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"], swiftSettings: upcoming),
-        .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore"], swiftSettings: upcoming),
+        .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
+        .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"]),
+        .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore"]),
         .testTarget(
             name: "JECPHubTests",
             dependencies: [
                 "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPModels",
+                "JECPBuiltins", "JECPSchema",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
-            ],
-            swiftSettings: upcoming
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -19,8 +19,8 @@ struct JECPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as JECPError {
             response = render(error)
-        } catch let error as HTTPError {
-            response = render(translate(error, request: request))
+        } catch let error as any HTTPResponseError {
+            response = render(translate(error.status, message: (error as? HTTPError)?.body, request: request))
         } catch {
             context.logger.error("unhandled error", metadata: ["jecp.error": "\(type(of: error))", "jecp.request_id": "\(requestID)"])
             response = render(JECPError(.internalError, "An unexpected error occurred; nothing was charged. Quote X-Request-ID to the operator."))
@@ -41,8 +41,8 @@ struct JECPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return .bytes(error.envelope(requestID: nil, documentationBase: settings.publicURL).serialized(), status: error.httpStatus, headers: headers)
     }
 
-    func translate(_ error: HTTPError, request: Request) -> JECPError {
-        switch error.status {
+    func translate(_ status: HTTPResponse.Status, message: String?, request: Request) -> JECPError {
+        switch status {
         case .notFound:
             return JECPError(.notFound, "No route \(request.method.rawValue) \(request.uri.path) on this Hub.", details: ["path": .string(request.uri.path)])
         case .methodNotAllowed:
@@ -52,7 +52,7 @@ struct JECPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .unsupportedMediaType:
             return JECPError(.unsupportedMediaType, "Content-Type must be application/json.", details: ["expected": "application/json"])
         case .badRequest:
-            return JECPError(.invalidRequest, error.body ?? "The request is malformed.")
+            return JECPError(.invalidRequest, message ?? "The request is malformed.")
         default:
             return JECPError(.internalError, "An unexpected error occurred; nothing was charged.")
         }

@@ -44,7 +44,7 @@ extension Request {
         do {
             var buffer = try await collectBody(upTo: limit)
             return buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw JECPError(.inputTooLarge, "The request body exceeds \(limit / 1024 / 1024) MB.",
                             details: ["field": "body", "limit_bytes": .number(JSONNumber(limit))])
         }

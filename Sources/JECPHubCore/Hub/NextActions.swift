@@ -57,6 +57,15 @@ public struct NextActions: Sendable {
         ]
     }
 
+    /// For envelope errors: the request schema in this Hub's OpenAPI document.
+    public func lookupEnvelopeSchema() -> JSONValue {
+        [
+            "type": "lookup_schema",
+            "schema_url": .string(settings.url("/openapi.json#/components/schemas/InvokeRequest")),
+            "description": "Fix the listed fields of the request envelope, then retry.",
+        ]
+    }
+
     public func earnTrust(current: TrustTier, required: TrustTier, totalCalls: Int64, alternatives: [String]) -> JSONValue {
         [
             "type": "earn_trust",

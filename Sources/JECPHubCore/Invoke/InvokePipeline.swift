@@ -65,7 +65,14 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         echoID = InvokeRequest.echoableID(of: body)
 
         // 2. Envelope.
-        let envelope = try InvokeRequest(validating: body)
+        let envelope: InvokeRequest
+        do {
+            envelope = try InvokeRequest(validating: body)
+        } catch {
+            var error = error
+            if error.code == .validationFailed { error.nextAction = nextActions.lookupEnvelopeSchema() }
+            throw error
+        }
         let idempotencyKey = request.idempotencyKeyHeader ?? envelope.id
         if let header = request.idempotencyKeyHeader, !InvokeRequest.isValidID(header) {
             throw JECPError(.validationFailed, "X-Idempotency-Key must match ^[A-Za-z0-9_-]{4,64}$.",

@@ -1,0 +1,56 @@
+import Foundation
+import JECPHubCore
+import JECPModels
+import Synchronization
+
+/// A capability with one action per pipeline path the tests need to reach.
+struct TestKit: HubCapability {
+    /// Counts executions of `counted`, to prove that concurrent duplicates execute once.
+    static let executions = Mutex<[String: Int]>([:])
+
+    var descriptor: CapabilityDescriptor {
+        let anything: JSONValue = ["type": "object"]
+        let text: JSONValue = ["type": "object", "required": ["text"], "properties": ["text": ["type": "string", "maxLength": 100]]]
+        func action(_ name: String, price: String = "0.01", tier: TrustTier = .bronze, limit: Int? = nil, input: JSONValue = anything,
+                    output: JSONValue = anything, deprecation: Deprecation? = nil, timeout: Double = 30) -> ActionDescriptor {
+            ActionDescriptor(name: name, description: "test action \(name)", price: try! Money(decimal: price), trustTierRequired: tier,
+                             rateLimitPerMinute: limit, inputSchema: input, outputSchema: output, deprecation: deprecation, timeoutSeconds: timeout)
+        }
+        let now = Timestamps.now()
+        return CapabilityDescriptor(
+            name: "test-kit", displayName: "Test kit", description: "Actions that exercise every path of the pipeline.",
+            version: "1.0.0", tags: ["test"],
+            actions: [
+                action("echo", input: text, output: text),
+                action("counted", input: text),
+                action("free-price", price: "0"),
+                action("pricey", price: "5"),
+                action("split-odd", price: "0.000007"),
+                action("slow", timeout: 0.3),
+                action("fail"),
+                action("bad-output", output: ["type": "object", "required": ["never"]]),
+                action("gold-only", tier: .gold),
+                action("limited", limit: 2),
+                action("retired", deprecation: Deprecation(sunsetAt: now - 86_400, successor: "test-kit/echo")),
+                action("sunsetting", deprecation: Deprecation(sunsetAt: now + 10 * 86_400, successor: "test-kit/echo")),
+            ])
+    }
+
+    func execute(action: String, input: JSONValue, context: ExecutionContext) async throws -> JSONValue {
+        switch action {
+        case "echo": return ["text": input["text"] ?? ""]
+        case "counted":
+            Self.executions.withLock { $0[input["text"]?.stringValue ?? "", default: 0] += 1 }
+            try await Task.sleep(for: .milliseconds(200))
+            return ["text": input["text"] ?? ""]
+        case "slow":
+            try await Task.sleep(for: .seconds(5))
+            return [:]
+        case "fail":
+            struct Boom: Error {}
+            throw Boom()
+        case "bad-output": return ["unexpected": true]
+        default: return ["ok": true]
+        }
+    }
+}
