@@ -75,6 +75,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
+        .testTarget(name: "JECPHubCoreTests", dependencies: ["JECPHubCore", "JECPModels"]),
         .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"]),
         .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore"]),
         .testTarget(

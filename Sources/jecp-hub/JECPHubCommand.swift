@@ -39,10 +39,10 @@ struct JECPHubCommand {
 
     static func serve(reader: ConfigReader) async throws {
         let (application, info) = try await buildApplication(reader: reader) { port in
-            print("JECP Hub listening on http://\(hostForDisplay(reader)):\(port)")
+            say("JECP Hub listening on http://\(hostForDisplay(reader)):\(port)")
         }
         let configuration = info.configuration
-        print("""
+        say("""
             JECP Hub \(configuration.settings.hubName) starting
               public URL:  \(configuration.settings.publicURL)
               database:    \(configuration.sqlitePath)
@@ -66,6 +66,11 @@ struct JECPHubCommand {
         for violation in violations { print("VIOLATION \(violation)") }
         print("ledger verify: \(violations.count) violation(s)")
         return 1
+    }
+
+    /// Unbuffered, so the banner shows up immediately even when stdout is a pipe.
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     static func fail(_ message: String) -> Never {
