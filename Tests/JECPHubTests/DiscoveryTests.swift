@@ -98,6 +98,31 @@ import Testing
         }
     }
 
+    @Test func aSaturatedInvokePoolStarvesNeitherHealthNorTheCatalog() async throws {
+        try await TestHub.run(["db.pool.invoke": 1]) { hub in
+            let agent = try await hub.register()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let response = try await hub.invoke(agent, action: "hold")
+                    #expect(response.status == 200)
+                }
+                group.addTask {
+                    let response = try await hub.invoke(agent, action: "hold")
+                    #expect(response.status == 200)
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let started = ContinuousClock.now
+                let health = try await hub.get("/health")
+                #expect(health.json["pools"]?["invoke"]?["idle"] == 0)
+                #expect(health.json["pools"]?["invoke"]?["waiting"] == 1)
+                #expect(try await hub.get("/v1/capabilities").status == 200)
+                #expect(ContinuousClock.now - started < .milliseconds(300))
+                try await group.waitForAll()
+            }
+            #expect(try await hub.get("/health").json["pools"]?["invoke"]?["idle"] == 1)
+        }
+    }
+
     @Test func errorPagesComeFromTheCatalog() async throws {
         try await TestHub.run { hub in
             for code in ErrorCode.allCases {

@@ -107,6 +107,20 @@ import Testing
         try await store.close()
     }
 
+    @Test func expiredIdempotencyRecordsArePurgedAndNoLongerReplayed() async throws {
+        let (store, _) = try Self.makeStore()
+        _ = try await store.createAgent(NewAgent(id: "jecp_ag_purgeAAAAAAAAAAAAAAAAA", name: "p", agentType: nil, description: nil, referredBy: nil,
+                                                 keyHash: [0], freeCalls: 5, createdAt: 0))
+        var old = Self.invocation(agent: "jecp_ag_purgeAAAAAAAAAAAAAAAAA", price: .zero, funding: .freeCall, key: "old-key")
+        old.idempotencyExpiresAt = Timestamps.now() - 1
+        _ = try await store.completeInvocation(old) { _ in Array("old".utf8) }
+        _ = try await store.completeInvocation(Self.invocation(agent: "jecp_ag_purgeAAAAAAAAAAAAAAAAA", price: .zero, funding: .freeCall, key: "new-key")) { _ in [] }
+        #expect(try await store.idempotencyRecord(agentID: "jecp_ag_purgeAAAAAAAAAAAAAAAAA", key: "old-key", now: Timestamps.now()) == nil)
+        #expect(try await store.purgeExpiredIdempotency(now: Timestamps.now()) == 1)
+        #expect(try await store.idempotencyRecord(agentID: "jecp_ag_purgeAAAAAAAAAAAAAAAAA", key: "new-key", now: Timestamps.now()) != nil)
+        try await store.close()
+    }
+
     @Test func verifyNamesEachBrokenInvariant() async throws {
         let (store, path) = try Self.makeStore()
         _ = try await store.createAgent(NewAgent(id: "jecp_ag_tamperAAAAAAAAAAAAAAAA", name: "t", agentType: nil, description: nil, referredBy: nil,

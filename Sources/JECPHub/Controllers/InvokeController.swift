@@ -36,7 +36,7 @@ struct InvokeController<Store: HubStore>: Sendable {
         if legacy {
             outcome.headers.append(contentsOf: [
                 ("Deprecation", "true"), ("Sunset", Timestamps.imfFixdate(services.settings.legacyAliasSunset)),
-                ("Link", "<\(services.settings.url("/openapi.json"))>; rel=\"deprecation\""),
+                ("Link", "<https://jecp.dev/spec/v1.0/01-protocol.md#21-legacy-alias>; rel=\"deprecation\""),
             ])
         }
         return .bytes(outcome.body, status: outcome.status, headers: outcome.headers)

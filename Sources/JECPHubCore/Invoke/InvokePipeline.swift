@@ -73,6 +73,9 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             if error.code == .validationFailed { error.nextAction = nextActions.lookupEnvelopeSchema() }
             throw error
         }
+        if !envelope.extensionKeys.isEmpty {
+            logger.debug("ignoring unknown extensions", metadata: ["jecp.extensions": "\(envelope.extensionKeys.joined(separator: ","))"])
+        }
         let idempotencyKey = request.idempotencyKeyHeader ?? envelope.id
         if let header = request.idempotencyKeyHeader, !InvokeRequest.isValidID(header) {
             throw JECPError(.validationFailed, "X-Idempotency-Key must match ^[A-Za-z0-9_-]{4,64}$.",

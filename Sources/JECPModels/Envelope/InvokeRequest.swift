@@ -12,6 +12,8 @@ public struct InvokeRequest: Sendable {
     public var mandate: Mandate?
     public var delivery: Delivery
     public var metadata: JSONValue?
+    /// Keys of `extensions`: ignored by this Hub, logged for telemetry (spec 01 §3.3).
+    public var extensionKeys: [String] = []
 
     public struct Mandate: Sendable {
         public var agentID: String
@@ -125,7 +127,8 @@ extension InvokeRequest {
                                   details: ["errors": .array(violations.map(\.json))])
         }
         self.init(id: id, capability: capability, action: action, input: input, canonicalInput: canonicalInput,
-                  mandate: mandate, delivery: delivery, metadata: fields["metadata"])
+                  mandate: mandate, delivery: delivery, metadata: fields["metadata"],
+                  extensionKeys: fields["extensions"]?.objectValue?.keys.sorted() ?? [])
     }
 
     static func parseMandate(_ value: JSONValue, into violations: inout [EnvelopeViolation]) -> Mandate? {
@@ -138,7 +141,7 @@ extension InvokeRequest {
         var apiKey = ""
         if let value = fields["agent_id"] {
             if let text = value.stringValue, Credentials.isWellFormed(text, kind: .agentID) { agentID = text } else {
-                violations.append(.init(path: "/mandate/agent_id", reason: "must match ^[a-z]{2,8}_ag_[A-Za-z0-9]{16,}$"))
+                violations.append(.init(path: "/mandate/agent_id", reason: "must match ^[a-z]{2,8}_ag_[A-Za-z0-9]{16,128}$"))
             }
         } else {
             violations.append(.init(path: "/mandate/agent_id", reason: "is required"))
@@ -146,7 +149,7 @@ extension InvokeRequest {
         if let value = fields["api_key"] {
             // Never echo the key back, even in a validation error.
             if let text = value.stringValue, Credentials.isWellFormed(text, kind: .agentKey) { apiKey = text } else {
-                violations.append(.init(path: "/mandate/api_key", reason: "must match ^[a-z]{2,8}_ak_[A-Za-z0-9]{16,}$"))
+                violations.append(.init(path: "/mandate/api_key", reason: "must match ^[a-z]{2,8}_ak_[A-Za-z0-9]{16,128}$"))
             }
         } else {
             violations.append(.init(path: "/mandate/api_key", reason: "is required"))

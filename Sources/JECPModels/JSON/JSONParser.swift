@@ -98,6 +98,9 @@ struct JSONByteParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
+            // Duplicate keys (including canonically equivalent spellings, which Swift strings
+            // compare equal) are ambiguous: reject instead of silently keeping one.
+            guard object[key] == nil else { throw fail("duplicate key \"\(key)\"") }
             object[key] = try parseValue()
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated object") }

@@ -75,14 +75,15 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
             digits.append(0)
             scale += 1
         }
+        // Accumulate toward the sign so Int64.min (one more than Int64.max in magnitude) parses too.
         var micros: Int64 = 0
         for digit in digits {
             let (shifted, overflow1) = micros.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(digit))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(Int64(digit)) : shifted.addingReportingOverflow(Int64(digit))
             guard !overflow1, !overflow2 else { throw .outOfRange }
             micros = sum
         }
-        self.micros = negative ? -micros : micros
+        self.micros = micros
     }
 
     /// The exact decimal text, shortest form.

@@ -10,8 +10,10 @@ public struct RevenueSplit: Sendable, Equatable {
 
     public init(price: Money) {
         precondition(price.micros >= 0, "prices are never negative")
-        let provider = price.micros * 85 / 100
-        let payment = price.micros * 5 / 100
+        // Divide before multiplying so no price can overflow: floor(p * k / 100) exactly.
+        let p = price.micros
+        let provider = p / 100 * 85 + p % 100 * 85 / 100
+        let payment = p / 100 * 5 + p % 100 * 5 / 100
         self.provider = Money(micros: provider)
         self.payment = Money(micros: payment)
         self.hub = Money(micros: price.micros - provider - payment)

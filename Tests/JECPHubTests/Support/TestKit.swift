@@ -27,6 +27,7 @@ struct TestKit: HubCapability {
                 action("pricey", price: "5"),
                 action("split-odd", price: "0.000007"),
                 action("slow", timeout: 0.3),
+                action("hold"),
                 action("fail"),
                 action("bad-output", output: ["type": "object", "required": ["never"]]),
                 action("gold-only", tier: .gold),
@@ -43,6 +44,9 @@ struct TestKit: HubCapability {
             Self.executions.withLock { $0[input["text"]?.stringValue ?? "", default: 0] += 1 }
             try await Task.sleep(for: .milliseconds(200))
             return ["text": input["text"] ?? ""]
+        case "hold":
+            try await Task.sleep(for: .milliseconds(800))
+            return ["held": true]
         case "slow":
             try await Task.sleep(for: .seconds(5))
             return [:]
