@@ -20,7 +20,8 @@ enum SQLiteSchema {
                     total_calls INTEGER NOT NULL DEFAULT 0,
                     free_calls_remaining INTEGER NOT NULL CHECK (free_calls_remaining >= 0),
                     balance_micros INTEGER NOT NULL DEFAULT 0 CHECK (balance_micros >= 0),
-                    created_at INTEGER NOT NULL
+                    created_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE TABLE key_rotations (
                     agent_id TEXT NOT NULL REFERENCES agents(id),

@@ -6,7 +6,7 @@ import JECPModels
 extension SQLiteStore {
     static let agentColumns = """
         id, name, agent_type, key_hash, previous_key_hash, previous_key_valid_until, tier_floor, suspended,
-        total_calls, free_calls_remaining, balance_micros, created_at
+        total_calls, free_calls_remaining, balance_micros, created_at, version
         """
 
     static func agentRecord(_ row: Row) -> AgentRecord {
@@ -21,11 +21,18 @@ extension SQLiteStore {
     }
 
     static func fetchAgent(_ db: Database, id: String) throws -> AgentRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(agentColumns) FROM agents WHERE id = ?", arguments: [id]).map(agentRecord)
+        try fetchVersionedAgent(db, id: id)?.record
+    }
+
+    /// The row and its version, which every `UPDATE agents` increments (it orders cache updates).
+    static func fetchVersionedAgent(_ db: Database, id: String) throws -> AgentCache.Versioned? {
+        try Row.fetchOne(db, sql: "SELECT \(agentColumns) FROM agents WHERE id = ?", arguments: [id]).map { row in
+            AgentCache.Versioned(record: agentRecord(row), version: row["version"])
+        }
     }
 
     public func createAgent(_ agent: NewAgent) async throws(StoreError) -> AgentRecord {
-        try await write { db in
+        let created = try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM agents WHERE name = ?", arguments: [agent.name]) != nil {
                 throw StoreError.nameTaken
             }
@@ -36,49 +43,60 @@ extension SQLiteStore {
                     """,
                 arguments: [agent.id, agent.name, agent.agentType, agent.description, agent.referredBy, Data(agent.keyHash),
                             agent.freeCalls, agent.createdAt])
-            return try Self.fetchAgent(db, id: agent.id)!
+            return try Self.fetchVersionedAgent(db, id: agent.id)!
         }
+        agents.remember(created)
+        return created.record
     }
 
+    /// Served from the write-through cache when possible: authentication is on every request.
     public func agent(id: String) async throws(StoreError) -> AgentRecord? {
-        try await read { db in try Self.fetchAgent(db, id: id) }
+        if let cached = agents.lookup(id) { return cached }
+        guard let fetched = try await read({ db in try Self.fetchVersionedAgent(db, id: id) }) else { return nil }
+        agents.remember(fetched)
+        return fetched.record
     }
 
     public func rotateKey(agentID: String, newKeyHash: [UInt8], previousValidUntil: Int64?, maximumPer24h: Int, now: Int64)
         async throws(StoreError) -> RotationOutcome
     {
-        try await write { db in
+        let (outcome, updated) = try await write { db -> (RotationOutcome, AgentCache.Versioned?) in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM agents WHERE id = ?", arguments: [agentID]) != nil else {
-                return .agentMissing
+                return (.agentMissing, nil)
             }
             let window = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*) AS n, MIN(rotated_at) AS oldest FROM key_rotations WHERE agent_id = ? AND rotated_at > ?",
                 arguments: [agentID, now - 86_400])!
             let count: Int = window["n"]
-            if count >= maximumPer24h { return .capReached(rotationsInWindow: count, oldestInWindow: window["oldest"]) }
+            if count >= maximumPer24h { return (.capReached(rotationsInWindow: count, oldestInWindow: window["oldest"]), nil) }
             try db.execute(
                 sql: """
                     UPDATE agents SET
                         previous_key_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE key_hash END,
                         previous_key_valid_until = ?1,
-                        key_hash = ?2
+                        key_hash = ?2,
+                        version = version + 1
                     WHERE id = ?3
                     """,
                 arguments: [previousValidUntil, Data(newKeyHash), agentID])
             try db.execute(sql: "INSERT INTO key_rotations (agent_id, rotated_at) VALUES (?, ?)", arguments: [agentID, now])
-            return .rotated
+            return (.rotated, try Self.fetchVersionedAgent(db, id: agentID))
         }
+        if let updated { agents.remember(updated) }
+        return outcome
     }
 
     public func updateAgent(id: String, tierFloor: TrustTier??, suspended: Bool?) async throws(StoreError) -> AgentRecord? {
-        try await write { db in
+        let updated = try await write { db in
             if let tierFloor {
-                try db.execute(sql: "UPDATE agents SET tier_floor = ? WHERE id = ?", arguments: [tierFloor?.rawValue, id])
+                try db.execute(sql: "UPDATE agents SET tier_floor = ?, version = version + 1 WHERE id = ?", arguments: [tierFloor?.rawValue, id])
             }
             if let suspended {
-                try db.execute(sql: "UPDATE agents SET suspended = ? WHERE id = ?", arguments: [suspended, id])
+                try db.execute(sql: "UPDATE agents SET suspended = ?, version = version + 1 WHERE id = ?", arguments: [suspended, id])
             }
-            return try Self.fetchAgent(db, id: id)
+            return try Self.fetchVersionedAgent(db, id: id)
         }
+        if let updated { agents.remember(updated) }
+        return updated?.record
     }
 }

@@ -13,7 +13,7 @@ extension SQLiteStore {
 
     public func credit(_ credit: WalletCredit) async throws(StoreError) -> CreditOutcome {
         precondition(credit.amount > .zero, "credits are positive")
-        return try await write { db in
+        let (outcome, updated) = try await write { db -> (CreditOutcome, AgentCache.Versioned?) in
             if let existing = try Row.fetchOne(
                 db,
                 sql: """
@@ -23,48 +23,56 @@ extension SQLiteStore {
                     """,
                 arguments: [credit.idempotencyKey])
             {
-                return .alreadyApplied(transactionID: existing["id"], amount: Money(micros: existing["amount_micros"]), agentID: existing["agent_id"])
+                return (.alreadyApplied(transactionID: existing["id"], amount: Money(micros: existing["amount_micros"]), agentID: existing["agent_id"]), nil)
             }
-            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros + ? WHERE id = ?", arguments: [credit.amount.micros, credit.agentID])
-            guard db.changesCount == 1,
-                let balance = try Int64.fetchOne(db, sql: "SELECT balance_micros FROM agents WHERE id = ?", arguments: [credit.agentID])
-            else { return .agentMissing }
+            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros + ?, version = version + 1 WHERE id = ?",
+                           arguments: [credit.amount.micros, credit.agentID])
+            guard db.changesCount == 1, let agent = try Self.fetchVersionedAgent(db, id: credit.agentID) else { return (.agentMissing, nil) }
+            let balance = agent.record.balance.micros
             let transactionID = UUID().uuidString.lowercased()
             try db.execute(
                 sql: "INSERT INTO ledger_transactions (id, kind, agent_id, idempotency_key, memo, created_at) VALUES (?, 'credit', ?, ?, ?, ?)",
                 arguments: [transactionID, credit.agentID, credit.idempotencyKey, credit.reason, credit.now])
             try Self.insertEntry(db, transaction: transactionID, account: .wallet(credit.agentID), amount: credit.amount.micros, balanceAfter: balance)
             try Self.insertEntry(db, transaction: transactionID, account: credit.source, amount: -credit.amount.micros)
-            return .credited(transactionID: transactionID, balanceAfter: Money(micros: balance))
+            return (.credited(transactionID: transactionID, balanceAfter: Money(micros: balance)), agent)
         }
+        if let updated { agents.remember(updated) }
+        return outcome
     }
 
     public func completeInvocation(_ invocation: CompletedInvocation, render: @escaping @Sendable (Billing) -> [UInt8])
         async throws(StoreError) -> CompletionOutcome
     {
-        try await write { db in try Self.settle(db, invocation, render: render) }
+        let (outcome, updated) = try await write { db in try Self.settle(db, invocation, render: render) }
+        if let updated { agents.remember(updated) }
+        return outcome
     }
 
-    static func settle(_ db: Database, _ invocation: CompletedInvocation, render: (Billing) -> [UInt8]) throws -> CompletionOutcome {
+    static func settle(_ db: Database, _ invocation: CompletedInvocation, render: (Billing) -> [UInt8]) throws
+        -> (CompletionOutcome, AgentCache.Versioned?)
+    {
         if let stored = try fetchIdempotency(db, agentID: invocation.agentID, key: invocation.idempotencyKey, now: invocation.now) {
-            return .duplicate(stored)
+            return (.duplicate(stored), nil)
         }
-        guard let agent = try fetchAgent(db, id: invocation.agentID) else { return .agentMissing }
+        guard let versioned = try fetchVersionedAgent(db, id: invocation.agentID) else { return (.agentMissing, nil) }
+        let agent = versioned.record
         let price = invocation.price.micros
         var method = invocation.funding
         var balance = agent.balance.micros
         var freeCalls = agent.freeCallsRemaining
         var transactionID: String?
         if method == .freeCall, freeCalls > 0 {
-            try db.execute(sql: "UPDATE agents SET free_calls_remaining = free_calls_remaining - 1, total_calls = total_calls + 1 WHERE id = ?",
+            try db.execute(sql: "UPDATE agents SET free_calls_remaining = free_calls_remaining - 1, total_calls = total_calls + 1, version = version + 1 WHERE id = ?",
                            arguments: [agent.id])
             freeCalls -= 1
         } else {
             if method == .freeCall { method = .wallet }  // the last free call went to a concurrent request
-            guard balance >= price else { return .insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls) }
-            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros - ?, total_calls = total_calls + 1 WHERE id = ? AND balance_micros >= ?",
+            // The cached view may have been stale: refresh it with what the transaction saw.
+            guard balance >= price else { return (.insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls), versioned) }
+            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros - ?, total_calls = total_calls + 1, version = version + 1 WHERE id = ? AND balance_micros >= ?",
                            arguments: [price, agent.id, price])
-            guard db.changesCount == 1 else { return .insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls) }
+            guard db.changesCount == 1 else { return (.insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls), versioned) }
             balance -= price
             if price > 0 {
                 transactionID = invocation.transactionID
@@ -101,7 +109,13 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, 200, ?, ?, ?)
                 """,
             arguments: [agent.id, invocation.idempotencyKey, Data(invocation.fingerprint), Data(body), invocation.now, invocation.idempotencyExpiresAt])
-        return .completed(billing, body: body)
+        let after = AgentCache.Versioned(
+            record: AgentRecord(id: agent.id, name: agent.name, agentType: agent.agentType, keyHash: agent.keyHash,
+                                previousKeyHash: agent.previousKeyHash, previousKeyValidUntil: agent.previousKeyValidUntil,
+                                tierFloor: agent.tierFloor, suspended: agent.suspended, totalCalls: totalCalls, freeCallsRemaining: freeCalls,
+                                balance: Money(micros: balance), createdAt: agent.createdAt),
+            version: versioned.version + 1)
+        return (.completed(billing, body: body), after)
     }
 
     public func walletTransactions(agentID: String, before cursor: Int64?, limit: Int) async throws(StoreError) -> [WalletEntry] {

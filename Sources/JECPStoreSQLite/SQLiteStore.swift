@@ -9,9 +9,11 @@ import Logging
 /// Readers run concurrently; writes are serialized by SQLite, and each money movement is one
 /// write transaction. Wallet balances live on the agent's own row (only that agent's calls touch
 /// it); hub, payment and provider accounts are append-only entries whose balances are derived.
+/// One Hub process owns the file (the agent cache, nonce cache and rate limiter assume it).
 public final class SQLiteStore: HubStore {
     let pool: DatabasePool
     let logger: Logger
+    let agents = AgentCache()
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String, readers: Int = 8, logger: Logger) throws {
