@@ -111,12 +111,12 @@ import Testing
                     #expect(response.status == 200)
                 }
                 try await Task.sleep(for: .milliseconds(300))
-                let started = ContinuousClock.now
                 let health = try await hub.get("/health")
                 #expect(health.json["pools"]?["invoke"]?["idle"] == 0)
                 #expect(health.json["pools"]?["invoke"]?["waiting"] == 1)
                 #expect(try await hub.get("/v1/capabilities").status == 200)
-                #expect(ContinuousClock.now - started < .milliseconds(300))
+                // The catalog answered while the invoke pool was still saturated, not after it drained.
+                #expect(try await hub.get("/health").json["pools"]?["invoke"]?["waiting"] == 1)
                 try await group.waitForAll()
             }
             #expect(try await hub.get("/health").json["pools"]?["invoke"]?["idle"] == 1)

@@ -6,21 +6,26 @@ import Synchronization
 /// application in a test process keeps separate counts).
 final class HubMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let responses = Mutex<[UInt: Counter]>([:])
+    private let responses = Mutex<[Int: Counter]>([:])
     private let errors = Mutex<[ErrorCode: Counter]>([:])
     let invocations: Counter
     let replays: Counter
 
+    static func counter(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "jecp", metricName: name, unitName: "total", helpText: help)
+    }
+
     init() {
-        invocations = registry.makeCounter(name: "jecp_invocations_completed_total", help: "Invocations settled successfully")
-        replays = registry.makeCounter(name: "jecp_idempotent_replays_total", help: "Invocations answered from the idempotency store")
+        invocations = registry.makeCounter(descriptor: Self.counter("invocations_completed", "Invocations settled successfully"))
+        replays = registry.makeCounter(descriptor: Self.counter("idempotent_replays", "Invocations answered from the idempotency store"))
     }
 
     func recordResponse(status: Int) {
         let counter = responses.withLock { counters in
-            if let counter = counters[UInt(status)] { return counter }
-            let counter = registry.makeCounter(name: "jecp_http_responses_total", labels: [("status", String(status))], help: "HTTP responses by status")
-            counters[UInt(status)] = counter
+            if let counter = counters[status] { return counter }
+            let counter = registry.makeCounter(descriptor: Self.counter("http_responses", "HTTP responses by status"),
+                                               labels: [("status", String(status))])
+            counters[status] = counter
             return counter
         }
         counter.increment()
@@ -29,7 +34,7 @@ final class HubMetrics: Sendable {
     func recordError(_ code: ErrorCode) {
         let counter = errors.withLock { counters in
             if let counter = counters[code] { return counter }
-            let counter = registry.makeCounter(name: "jecp_errors_total", labels: [("code", code.rawValue)], help: "Error envelopes by code")
+            let counter = registry.makeCounter(descriptor: Self.counter("errors", "Error envelopes by code"), labels: [("code", code.rawValue)])
             counters[code] = counter
             return counter
         }
