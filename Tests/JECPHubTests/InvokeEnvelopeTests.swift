@@ -151,3 +151,19 @@ import Testing
         }
     }
 }
+
+@Suite struct RouteErrorTests {
+    @Test func wrongMethodAndOversizedRegistrationGetEnvelopes() async throws {
+        try await TestHub.run { hub in
+            let wrongMethod = try await hub.get("/v1/invoke")
+            #expect([404, 405].contains(wrongMethod.status))
+            #expect(["NOT_FOUND", "METHOD_NOT_ALLOWED"].contains(wrongMethod.errorCode ?? ""))
+            let big = try await hub.post("/api/agent/register", json: ["name": .string(String(repeating: "n", count: 70_000))])
+            #expect(big.status == 413)
+            #expect(big.errorCode == "INPUT_TOO_LARGE")
+            let wrongType = try await hub.request(.post, "/api/agent/register", body: Array("name=x".utf8),
+                                                  headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(wrongType.status == 415)
+        }
+    }
+}

@@ -144,3 +144,24 @@ import Testing
         try await reopened.close()
     }
 }
+
+/// Driver failures become `StoreError.unavailable` at the store boundary, and the wire error is
+/// `SERVICE_DEGRADED` with `Retry-After`, never a 500 with database text.
+@Suite struct StoreFailureTests {
+    @Test func aClosedDatabaseIsUnavailableNotACrash() async throws {
+        let (store, _) = try LedgerPropertyTests.makeStore()
+        try await store.close()
+        await #expect(throws: StoreError.self) { try await store.ping() }
+        do {
+            _ = try await store.ledgerSummary()
+            Issue.record("a closed store answered")
+        } catch {
+            guard case .unavailable(let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(!message.isEmpty)
+            let wire = HubErrors.storeUnavailable(error)
+            #expect(wire.code == .serviceDegraded)
+            #expect(wire.httpStatus == 503)
+            #expect(wire.headers.contains { $0.name == "Retry-After" })
+        }
+    }
+}
