@@ -211,8 +211,11 @@ import Testing
             #expect(stream.status == 406)
             #expect(stream.errorCode == "NOT_STREAMABLE")
             let async = try await hub.invoke(agent, extra: ["delivery": ["mode": "async", "callback_url": "https://example.com/cb"]])
-            #expect(async.status == 400)
-            #expect(async.errorCode == "VALIDATION_FAILED")
+            #expect(async.status == 503)
+            #expect(async.errorCode == "ASYNC_NOT_SUPPORTED")
+            let url = try await hub.invoke(agent, extra: ["delivery": ["format": "url"]])
+            #expect(url.status == 400)
+            #expect(url.errorCode == "VALIDATION_FAILED")
         }
     }
 }

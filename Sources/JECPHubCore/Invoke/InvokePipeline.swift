@@ -152,10 +152,13 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             throw JECPError(.notStreamable, "\(entry.id)/\(descriptor.name) does not stream; send a sync request.",
                             details: ["capability": .string(entry.id), "action": .string(descriptor.name)])
         }
-        if envelope.delivery.mode == .async || envelope.delivery.format == .url {
-            throw JECPError(.validationFailed, "This Hub delivers results synchronously, inline as base64.",
-                            details: ["errors": [["path": envelope.delivery.mode == .async ? "/delivery/mode" : "/delivery/format",
-                                                  "reason": "async and url delivery are not offered by this Hub"]]])
+        if envelope.delivery.mode == .async {
+            throw JECPError(.asyncNotSupported, "Asynchronous delivery is not offered by this Hub yet; send delivery.mode sync.",
+                            details: ["supported_modes": ["sync"]])
+        }
+        if envelope.delivery.format == .url {
+            throw JECPError(.validationFailed, "This Hub delivers artifacts inline (base64) only, for now.",
+                            details: ["errors": [["path": "/delivery/format", "reason": "url delivery is not offered by this Hub yet; use base64"]]])
         }
 
         // 9. Input schema.

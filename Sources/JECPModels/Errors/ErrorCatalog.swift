@@ -45,6 +45,9 @@ enum ErrorCatalog {
             e(409, "no", "Another agent already registered with this name.", "Choose another name.", nil)
         case .notStreamable:
             e(406, "no", "A streamed response was asked for an action that does not stream.", "Drop Accept: text/event-stream.", nil)
+        case .asyncNotSupported:
+            e(503, "no, use sync delivery", "delivery.mode async is not offered by this Hub yet (spec 01 §3.5 allows 503).",
+              "Send the request with delivery.mode sync (the default).", nil)
         case .capabilityNotFound:
             e(404, "no", "No capability with this id exists on this Hub.", "List capabilities with GET /v1/capabilities.", "lookup_schema")
         case .actionNotFound:

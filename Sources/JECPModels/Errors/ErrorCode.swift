@@ -22,6 +22,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case duplicateRequest = "DUPLICATE_REQUEST"
     case agentNameTaken = "AGENT_NAME_TAKEN"
     case notStreamable = "NOT_STREAMABLE"
+    case asyncNotSupported = "ASYNC_NOT_SUPPORTED"
     // Routing (§3.3)
     case capabilityNotFound = "CAPABILITY_NOT_FOUND"
     case actionNotFound = "ACTION_NOT_FOUND"
