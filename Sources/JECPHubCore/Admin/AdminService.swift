@@ -45,13 +45,8 @@ public struct AdminService<Store: HubStore>: Sendable {
         guard violations.isEmpty else {
             throw JECPError(.validationFailed, "The credit request has \(violations.count) error(s).", details: ["errors": .array(violations.map(\.json))])
         }
-        let outcome: CreditOutcome
-        do {
-            outcome = try await store.credit(WalletCredit(agentID: agentID, amount: amount, reason: reason, idempotencyKey: "admin:" + key,
-                                                          source: .operatorFunding, now: now))
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let credit = WalletCredit(agentID: agentID, amount: amount, reason: reason, idempotencyKey: "admin:" + key, source: .operatorFunding, now: now)
+        let outcome = try await withStore { try await store.credit(credit) }
         switch outcome {
         case .credited(let transactionID, let balanceAfter):
             return (201, ["agent_id": .string(agentID), "transaction_id": .string(transactionID), "amount_usdc": amount.json,
@@ -71,12 +66,7 @@ public struct AdminService<Store: HubStore>: Sendable {
 
     /// `GET /admin/v1/ledger/summary`.
     public func ledgerSummary() async throws(JECPError) -> JSONValue {
-        let summary: LedgerSummary
-        do {
-            summary = try await store.ledgerSummary()
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let summary: LedgerSummary = try await withStore { try await store.ledgerSummary() }
         var balances: [String: JSONValue] = [:]
         for accountClass in LedgerAccount.Class.allCases {
             balances[accountClass.rawValue] = (summary.balances[accountClass] ?? .zero).json
@@ -112,23 +102,13 @@ public struct AdminService<Store: HubStore>: Sendable {
         guard violations.isEmpty else {
             throw JECPError(.validationFailed, "The update has \(violations.count) error(s).", details: ["errors": .array(violations.map(\.json))])
         }
-        let updated: AgentRecord?
-        do {
-            updated = try await store.updateAgent(id: agentID, tierFloor: tierFloor, suspended: suspended)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let updated: AgentRecord? = try await withStore { try await store.updateAgent(id: agentID, tierFloor: tierFloor, suspended: suspended) }
         guard let updated else { throw JECPError(.agentNotFound, "No agent '\(agentID)' exists.", details: ["agent_id": .string(agentID)]) }
         return render(updated)
     }
 
     func agentRecord(_ agentID: String) async throws(JECPError) -> AgentRecord {
-        let record: AgentRecord?
-        do {
-            record = try await store.agent(id: agentID)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let record: AgentRecord? = try await withStore { try await store.agent(id: agentID) }
         guard let record else { throw JECPError(.agentNotFound, "No agent '\(agentID)' exists.", details: ["agent_id": .string(agentID)]) }
         return record
     }

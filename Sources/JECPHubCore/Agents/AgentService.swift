@@ -124,12 +124,7 @@ public struct AgentService<Store: HubStore>: Sendable {
             }
             before = parsed
         }
-        let entries: [WalletEntry]
-        do {
-            entries = try await store.walletTransactions(agentID: agent.id, before: before, limit: pageSize + 1)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let entries: [WalletEntry] = try await withStore { try await store.walletTransactions(agentID: agent.id, before: before, limit: pageSize + 1) }
         let page = entries.prefix(pageSize)
         let next: JSONValue = entries.count > pageSize ? .string(String(page.last!.sequence)) : .null
         return [
@@ -174,12 +169,9 @@ public struct AgentService<Store: HubStore>: Sendable {
         }
         let newKey = Credentials.generate(.agentKey, prefix: settings.vendorPrefix)
         let validUntil: Int64? = revokeOld ? nil : now + grace
-        let outcome: RotationOutcome
-        do {
-            outcome = try await store.rotateKey(agentID: agent.id, newKeyHash: hasher.hash(newKey), previousValidUntil: validUntil,
-                                                maximumPer24h: settings.maximumRotationsPer24h, now: now)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
+        let outcome = try await withStore {
+            try await store.rotateKey(agentID: agent.id, newKeyHash: hasher.hash(newKey), previousValidUntil: validUntil,
+                                      maximumPer24h: settings.maximumRotationsPer24h, now: now)
         }
         switch outcome {
         case .rotated:

@@ -20,12 +20,7 @@ public struct Authenticator<Store: HubStore>: Sendable {
                             nextAction: nextActions.register())
         }
         let presented = hasher.hash(apiKey)
-        let record: AgentRecord?
-        do {
-            record = try await store.agent(id: agentID)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        let record: AgentRecord? = try await withStore { try await store.agent(id: agentID) }
         var valid = false
         if let record {
             valid = constantTimeEqual(presented, record.keyHash)
@@ -43,6 +38,19 @@ public struct Authenticator<Store: HubStore>: Sendable {
             throw JECPError(.agentSuspended, "This agent is suspended by the Hub operator.", details: ["agent_id": .string(record.id)])
         }
         return record
+    }
+}
+
+/// Runs a store call, turning a storage failure into the wire error (`SERVICE_DEGRADED`).
+/// (Store methods throw only `StoreError`; the closure is untyped because Swift does not infer
+/// typed throws for closures yet.)
+func withStore<T>(_ body: () async throws -> T) async throws(JECPError) -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw HubErrors.storeUnavailable(error)
+    } catch {
+        throw HubErrors.storeUnavailable(.unavailable(String(describing: type(of: error))))
     }
 }
 

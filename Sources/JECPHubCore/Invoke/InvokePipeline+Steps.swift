@@ -68,11 +68,7 @@ extension InvokePipeline {
     }
 
     func storedRecord(agentID: String, key: String, now: Int64) async throws(JECPError) -> IdempotencyRecord? {
-        do {
-            return try await store.idempotencyRecord(agentID: agentID, key: key, now: now)
-        } catch {
-            throw HubErrors.storeUnavailable(error)
-        }
+        return try await withStore { try await store.idempotencyRecord(agentID: agentID, key: key, now: now) }
     }
 
     /// `Sunset`, `Deprecation` and `Link` headers of spec 01 §4.6.

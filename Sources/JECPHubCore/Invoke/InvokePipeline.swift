@@ -226,13 +226,10 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             requestID: envelope.id, idempotencyKey: idempotencyKey, fingerprint: fingerprint, capability: entry.id, action: descriptor.name,
             payee: entry.providerAccount, price: descriptor.price, funding: funding, durationMilliseconds: durationMS, now: nowSeconds,
             idempotencyExpiresAt: nowSeconds + settings.idempotencyTTLSeconds)
-        let outcome: CompletionOutcome
-        do {
-            outcome = try await store.completeInvocation(completion) { billing in
+        let outcome = try await withStore {
+            try await store.completeInvocation(completion) { billing in
                 Self.renderSuccess(billing: billing, durationMS: durationMS, engine: engine, provider: provider, tail: tailBytes)
             }
-        } catch {
-            throw HubErrors.storeUnavailable(error)
         }
         switch outcome {
         case .completed(let billing, let body):
