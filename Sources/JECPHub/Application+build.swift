@@ -53,8 +53,10 @@ public func buildApplication(
         pools: pools, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
+    // Connections idle for 60 s are closed (slow-loris defense; a 408 for slow bodies is still to do).
     let application = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
         services: [StoreLifecycle(store: store, logger: logger), IdempotencyPurgeService(store: store, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
