@@ -4,7 +4,8 @@ import JECPHubCore
 public enum Builtins {
     public static var all: [any HubCapability] {
         [
-            DocumentPipeline()
+            DocumentPipeline(),
+            DataInsight(),
         ]
     }
 }
