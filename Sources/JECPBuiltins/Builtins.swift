@@ -6,6 +6,7 @@ public enum Builtins {
         [
             DocumentPipeline(),
             DataInsight(),
+            ContentFactory(),
         ]
     }
 }

@@ -45,13 +45,13 @@ import Testing
         try await TestHub.run { hub in
             let all = try await hub.get("/v1/capabilities")
             #expect(all.status == 200)
-            #expect(all.json["total"] == 3)
+            #expect(all.json["total"] == 4)
             let first = try await hub.get("/v1/capabilities?limit=2")
             #expect(first.json["capabilities"]?.arrayValue?.count == 2)
             let cursor = try #require(first.json["next_cursor"]?.stringValue)
             let second = try await hub.get("/v1/capabilities?limit=2&cursor=\(cursor)")
             let ids = ((first.json["capabilities"]?.arrayValue ?? []) + (second.json["capabilities"]?.arrayValue ?? [])).compactMap { $0["id"]?.stringValue }
-            #expect(ids == ["hub/data-insight", "hub/document-pipeline", "hub/test-kit"])
+            #expect(ids == ["hub/content-factory", "hub/data-insight", "hub/document-pipeline", "hub/test-kit"])
             #expect(second.json["next_cursor"] == .null)
             let silver = try await hub.get("/v1/capabilities?tier=bronze")
             #expect(silver.json["capabilities"]?.arrayValue?.contains { $0["id"] == "hub/data-insight" } == false)

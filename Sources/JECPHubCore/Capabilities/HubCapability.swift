@@ -32,14 +32,19 @@ public struct CapabilityDescriptor: Sendable {
     public var version: String
     public var tags: [String]
     public var actions: [ActionDescriptor]
+    /// Actions that exist in principle but are switched off on this Hub, with the reason an agent
+    /// sees in `ACTION_NOT_FOUND` (e.g. "the operator has not configured a language model").
+    public var unavailableActions: [String: String]
 
-    public init(name: String, displayName: String, description: String, version: String, tags: [String], actions: [ActionDescriptor]) {
+    public init(name: String, displayName: String, description: String, version: String, tags: [String], actions: [ActionDescriptor],
+                unavailableActions: [String: String] = [:]) {
         self.name = name
         self.displayName = displayName
         self.description = description
         self.version = version
         self.tags = tags
         self.actions = actions
+        self.unavailableActions = unavailableActions
     }
 
     /// The lowest tier that can use at least one action.

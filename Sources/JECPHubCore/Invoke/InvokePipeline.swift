@@ -127,7 +127,9 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         // 7. Capability and action.
         let entry = try catalog.resolve(envelope.capability).get()
         guard let action = entry.actions[envelope.action] else {
-            throw JECPError(.actionNotFound, "Capability '\(envelope.capability)' has no action '\(envelope.action)'.",
+            let reason = entry.descriptor.unavailableActions[envelope.action]
+            throw JECPError(.actionNotFound, reason.map { "\(envelope.capability)/\(envelope.action) is not available on this Hub: \($0)." }
+                                ?? "Capability '\(envelope.capability)' has no action '\(envelope.action)'.",
                             details: ["capability": .string(envelope.capability), "action": .string(envelope.action),
                                       "available_actions": .array(entry.descriptor.actions.map { .string($0.name) })],
                             nextAction: nextActions.lookupSchema(capability: entry.id))
