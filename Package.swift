@@ -54,7 +54,8 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        .target(name: "JECPBuiltins", dependencies: ["JECPHubCore", "JECPModels", "JECPSchema"], swiftSettings: upcoming),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "JECPBuiltins", dependencies: ["JECPHubCore", "JECPModels", "JECPSchema", "CZlib"], swiftSettings: upcoming),
         .target(
             name: "JECPHub",
             dependencies: [

@@ -3,7 +3,44 @@ import JECPModels
 extension DocumentPipeline {
     static let money: JSONValue = ["type": "number", "minimum": 0, "maximum": 1_000_000_000_000]
 
-    static let invoiceInputSchema: JSONValue = [
+    static let invoiceInputSchema = documentInputSchema(dateField: "due_date")
+    static let invoiceOutputSchema = documentOutputSchema(prefix: "INV")
+
+    /// Shared by invoices, quotes and receipts; only the second date field differs.
+    static func documentInputSchema(dateField: String) -> JSONValue {
+        var schema = baseInputSchema
+        guard case .object(var object) = schema, case .object(var properties)? = object["properties"] else { return schema }
+        properties.removeValue(forKey: "due_date")
+        properties[dateField] = ["type": "string", "format": "date"]
+        object["properties"] = .object(properties)
+        schema = .object(object)
+        return schema
+    }
+
+    static func documentOutputSchema(prefix: String) -> JSONValue {
+        var metadataProperties: [String: JSONValue] = [
+            "document_number": ["type": "string", "pattern": .string("^\(prefix)-[0-9]{8}-[0-9A-F]{8}$")],
+            "subtotal": money, "tax_amount": money, "total_amount": money,
+            "currency": ["type": "string"],
+            "pages": ["type": "integer", "minimum": 1],
+            "issue_date": ["type": "string", "format": "date"],
+        ]
+        var required: [JSONValue] = ["document_number", "subtotal", "tax_amount", "total_amount", "currency", "pages"]
+        if prefix == "INV" {
+            metadataProperties["invoice_number"] = metadataProperties["document_number"]
+            required.append("invoice_number")
+        }
+        return [
+            "type": "object",
+            "required": ["pdf", "metadata"],
+            "properties": [
+                "pdf": ["type": "string", "contentEncoding": "base64", "contentMediaType": "application/pdf", "minLength": 100],
+                "metadata": ["type": "object", "required": .array(required), "properties": .object(metadataProperties)],
+            ],
+        ]
+    }
+
+    static let baseInputSchema: JSONValue = [
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "additionalProperties": false,
@@ -29,25 +66,6 @@ extension DocumentPipeline {
                         "unit_price": money,
                         "tax_rate": ["type": "number", "minimum": 0, "maximum": 100, "description": "Percent, e.g. 10 for 10%."],
                     ],
-                ],
-            ],
-        ],
-    ]
-
-    static let invoiceOutputSchema: JSONValue = [
-        "type": "object",
-        "required": ["pdf", "metadata"],
-        "properties": [
-            "pdf": ["type": "string", "contentEncoding": "base64", "contentMediaType": "application/pdf", "minLength": 100],
-            "metadata": [
-                "type": "object",
-                "required": ["invoice_number", "subtotal", "tax_amount", "total_amount", "currency", "pages"],
-                "properties": [
-                    "invoice_number": ["type": "string", "pattern": "^INV-[0-9]{8}-[0-9A-F]{8}$"],
-                    "subtotal": money, "tax_amount": money, "total_amount": money,
-                    "currency": ["type": "string"],
-                    "pages": ["type": "integer", "minimum": 1],
-                    "issue_date": ["type": "string", "format": "date"],
                 ],
             ],
         ],

@@ -10,7 +10,7 @@ public struct DocumentPipeline: HubCapability {
     public var descriptor: CapabilityDescriptor {
         CapabilityDescriptor(
             name: "document-pipeline", displayName: "Document Pipeline",
-            description: "Business documents (invoices) as PDF, with exact decimal totals and per-line tax.",
+            description: "Business documents (invoices, quotes, receipts) as PDF, with exact decimal totals and per-line tax.",
             version: "1.0.0", tags: ["pdf", "documents", "invoice"],
             actions: [
                 ActionDescriptor(
@@ -18,18 +18,32 @@ public struct DocumentPipeline: HubCapability {
                     description: "Render an invoice PDF from line items; totals and tax are computed exactly per line in the currency's minor units.",
                     price: Money(micros: 5_000), trustTierRequired: .bronze, rateLimitPerMinute: nil,
                     inputSchema: Self.invoiceInputSchema, outputSchema: Self.invoiceOutputSchema,
-                    examples: [Self.invoiceExample])
+                    examples: [Self.invoiceExample]),
+                ActionDescriptor(
+                    name: "generate-quote", description: "Render a quote (estimate) PDF; same line items and exact totals as an invoice, with an optional valid-until date.",
+                    price: Money(micros: 5_000), trustTierRequired: .silver, rateLimitPerMinute: 60,
+                    inputSchema: Self.documentInputSchema(dateField: "valid_until"), outputSchema: Self.documentOutputSchema(prefix: "QUO"),
+                    examples: [Self.invoiceExample]),
+                ActionDescriptor(
+                    name: "generate-receipt", description: "Render a receipt PDF for a payment already made, with an optional payment date.",
+                    price: Money(micros: 5_000), trustTierRequired: .silver, rateLimitPerMinute: 60,
+                    inputSchema: Self.documentInputSchema(dateField: "paid_date"), outputSchema: Self.documentOutputSchema(prefix: "RCT"),
+                    examples: [Self.invoiceExample]),
             ])
     }
 
     public func execute(action: String, input: JSONValue, context: ExecutionContext) async throws -> JSONValue {
         switch action {
-        case "generate-invoice": return try generateInvoice(input, context: context)
+        case "generate-invoice": return try generate(.invoice, input, context: context)
+        case "generate-quote": return try generate(.quote, input, context: context)
+        case "generate-receipt": return try generate(.receipt, input, context: context)
         default: throw JECPError(.actionNotFound, "document-pipeline has no action '\(action)'.")
         }
     }
 
-    func generateInvoice(_ input: JSONValue, context: ExecutionContext) throws -> JSONValue {
+    static let numberPrefixes: [InvoiceDocument.Kind: String] = [.invoice: "INV", .quote: "QUO", .receipt: "RCT"]
+
+    func generate(_ kind: InvoiceDocument.Kind, _ input: JSONValue, context: ExecutionContext) throws -> JSONValue {
         let currency = DocumentCurrency.supported[input["currency"]?.stringValue ?? "USD"]!
         let items = input["items"]?.arrayValue ?? []
         var lines: [InvoiceDocument.Line] = []
@@ -76,9 +90,11 @@ public struct DocumentPipeline: HubCapability {
         }
         let total = subtotal + taxTotal
         let issueDate = String(Timestamps.rfc3339(context.now).prefix(10))
-        let number = Self.documentNumber(prefix: "INV", date: issueDate, agentID: context.agentID, requestID: context.requestID)
+        let number = Self.documentNumber(prefix: Self.numberPrefixes[kind]!, date: issueDate, agentID: context.agentID, requestID: context.requestID)
+        // The second date line: due (invoice), valid until (quote) or paid on (receipt).
+        let secondDate = input["due_date"]?.stringValue ?? input["valid_until"]?.stringValue ?? input["paid_date"]?.stringValue
         let document = InvoiceDocument(
-            kind: .invoice, documentNumber: number, issueDate: issueDate, dueDate: input["due_date"]?.stringValue,
+            kind: kind, documentNumber: number, issueDate: issueDate, dueDate: secondDate,
             issuer: input["issuer"]?.stringValue, clientName: input["client_name"]?.stringValue ?? "",
             clientAddress: input["client_address"]?.stringValue, currency: currency.code, lines: lines,
             subtotal: currency.format(subtotal), taxTotal: currency.format(taxTotal), total: currency.format(total),
@@ -90,18 +106,17 @@ public struct DocumentPipeline: HubCapability {
             throw JECPError(.executionFailed, "The invoice could not be rendered: \(error.description).",
                             details: ["reason": .string(error.description)])
         }
-        return [
-            "pdf": .string(pdf.base64EncodedString()),
-            "metadata": [
-                "invoice_number": .string(number),
-                "subtotal": DecimalAmount.json(subtotal, scale: currency.scale),
-                "tax_amount": DecimalAmount.json(taxTotal, scale: currency.scale),
-                "total_amount": DecimalAmount.json(total, scale: currency.scale),
-                "currency": .string(currency.code),
-                "pages": .number(JSONNumber(Self.pageCount(pdf))),
-                "issue_date": .string(issueDate),
-            ],
+        var metadata: [String: JSONValue] = [
+            "document_number": .string(number),
+            "subtotal": DecimalAmount.json(subtotal, scale: currency.scale),
+            "tax_amount": DecimalAmount.json(taxTotal, scale: currency.scale),
+            "total_amount": DecimalAmount.json(total, scale: currency.scale),
+            "currency": .string(currency.code),
+            "pages": .number(JSONNumber(Self.pageCount(pdf))),
+            "issue_date": .string(issueDate),
         ]
+        if kind == .invoice { metadata["invoice_number"] = .string(number) }
+        return ["pdf": .string(pdf.base64EncodedString()), "metadata": .object(metadata)]
     }
 
     /// Deterministic per request, so an idempotent retry renders the same number.
