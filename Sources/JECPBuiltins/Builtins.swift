@@ -7,6 +7,7 @@ public enum Builtins {
             DocumentPipeline(),
             DataInsight(),
             ContentFactory(),
+            FileChain(),
         ]
     }
 }

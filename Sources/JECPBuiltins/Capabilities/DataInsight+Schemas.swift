@@ -54,6 +54,7 @@ extension DataInsight {
         "horizon": ["type": "integer", "minimum": 1, "maximum": 365, "default": 12],
         "level": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.95, "description": "Prediction interval level."],
         "season_period": ["type": "integer", "minimum": 1, "maximum": 5000, "description": "1 forces no season; omit to detect."],
+        "chart": ["type": "boolean", "default": false, "description": "Also return an 800x400 PNG chart (history, forecast, interval band)."],
     ])
 
     static let forecastOutput: JSONValue = [
@@ -67,6 +68,7 @@ extension DataInsight {
                 "type": "object", "required": ["step", "predicted", "lower_bound", "upper_bound"],
                 "properties": ["step": ["type": "integer", "minimum": 1], "predicted": number, "lower_bound": number, "upper_bound": number],
             ]],
+            "chart": ["type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"],
             "metrics": ["type": "object", "required": ["mae", "mape_percent", "holdout_points"],
                         "properties": ["mae": nullableNumber, "mape_percent": nullableNumber, "holdout_points": ["type": "integer"]]],
         ],

@@ -69,7 +69,7 @@ public struct DataInsight: HubCapability {
                                             "residual_stddev": Self.number(result.residualStandardDeviation)]
         metrics["mae"] = result.mae.map(Self.number) ?? .null
         metrics["mape_percent"] = result.mape.map(Self.number) ?? .null
-        return [
+        var output: [String: JSONValue] = [
             "method": .string(result.method.rawValue),
             "season_period": result.seasonPeriod.map { .number(JSONNumber($0)) } ?? .null,
             "level": Self.number(result.level),
@@ -81,6 +81,21 @@ public struct DataInsight: HubCapability {
             }),
             "metrics": .object(metrics),
         ]
+        if input["chart"]?.boolValue == true { output["chart"] = .string(try Self.chart(series, result)) }
+        return .object(output)
+    }
+
+    /// History, forecast and interval band as a PNG (base64).
+    static func chart(_ series: [Double], _ result: Forecast) throws -> String {
+        do {
+            let chart = try LineChart(
+                title: "FORECAST (\(result.method.rawValue.uppercased()))", history: series, forecast: result.predictions.map(\.predicted),
+                lower: result.predictions.map(\.lower), upper: result.predictions.map(\.upper),
+                intervalLabel: "\(Int((result.level * 100).rounded()))% INTERVAL")
+            return Data(try chart.renderPNG()).base64EncodedString()
+        } catch {
+            throw JECPError(.executionFailed, "The chart could not be drawn: \(error.description).", details: ["reason": .string(error.description)])
+        }
     }
 
     func detectAnomalies(_ input: JSONValue) throws -> JSONValue {
