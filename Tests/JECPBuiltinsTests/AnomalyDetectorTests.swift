@@ -4,18 +4,6 @@ import Testing
 
 @Suite("data-insight anomaly detection")
 struct AnomalyDetectorTests {
-    private func error(_ body: () throws -> Void) -> DataInsightError? {
-        do {
-            try body()
-            return nil
-        } catch let error as DataInsightError {
-            return error
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
-    }
-
     /// 60 points of 50 + 3 sin(i / 3) with injected anomalies at 13 (+40), 37 (-35) and 52 (+25).
     static let injected: [Double] = {
         var s: [Double] = (0..<60).map { (i: Int) -> Double in 50 + 3 * sin(Double(i) / 3) }
@@ -109,15 +97,15 @@ struct AnomalyDetectorTests {
     }
 
     @Test func badInputIsAClearError() {
-        #expect(error { _ = try AnomalyDetector.robustZScore([1, .nan, 3, 4]) } == .nonFiniteValue(index: 1))
-        #expect(error { _ = try AnomalyDetector.iqr([1, 2, .infinity]) } == .nonFiniteValue(index: 2))
-        #expect(error { _ = try AnomalyDetector.robustZScore([1, 2]) } == .insufficientData(needed: 3, got: 2))
-        #expect(error { _ = try AnomalyDetector.iqr([nil, 1, nil, 2] as [Double?]) } == .insufficientData(needed: 3, got: 2))
-        #expect(error { _ = try AnomalyDetector.robustZScore([1, 2, 3], threshold: 0) } != nil)
-        #expect(error { _ = try AnomalyDetector.robustZScore([1, 2, 3], threshold: .nan) } != nil)
-        #expect(error { _ = try AnomalyDetector.iqr([1, 2, 3], multiplier: -1) } != nil)
+        #expect(dataInsightError { _ = try AnomalyDetector.robustZScore([1, .nan, 3, 4]) } == .nonFiniteValue(index: 1))
+        #expect(dataInsightError { _ = try AnomalyDetector.iqr([1, 2, .infinity]) } == .nonFiniteValue(index: 2))
+        #expect(dataInsightError { _ = try AnomalyDetector.robustZScore([1, 2]) } == .insufficientData(needed: 3, got: 2))
+        #expect(dataInsightError { _ = try AnomalyDetector.iqr([nil, 1, nil, 2] as [Double?]) } == .insufficientData(needed: 3, got: 2))
+        #expect(dataInsightError { _ = try AnomalyDetector.robustZScore([1, 2, 3], threshold: 0) } != nil)
+        #expect(dataInsightError { _ = try AnomalyDetector.robustZScore([1, 2, 3], threshold: .nan) } != nil)
+        #expect(dataInsightError { _ = try AnomalyDetector.iqr([1, 2, 3], multiplier: -1) } != nil)
         let tooMany = [Double](repeating: 1, count: AnomalyDetector.maxValues + 1)
-        #expect(error { _ = try AnomalyDetector.iqr(tooMany) } == .tooLarge(what: "values", limit: AnomalyDetector.maxValues))
+        #expect(dataInsightError { _ = try AnomalyDetector.iqr(tooMany) } == .tooLarge(what: "values", limit: AnomalyDetector.maxValues))
     }
 
     @Test func extremeMagnitudesStayFinite() throws {

@@ -4,19 +4,6 @@ import Testing
 
 @Suite("data-insight CSV parsing")
 struct CSVTableTests {
-    /// Runs `body`, returning the `DataInsightError` it threw (nil if it did not throw).
-    private func error(_ body: () throws -> Void) -> DataInsightError? {
-        do {
-            try body()
-            return nil
-        } catch let error as DataInsightError {
-            return error
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
-    }
-
     @Test func parsesHeaderAndRows() throws {
         let table = try CSVTable(parsing: "name,amount,paid\nalice,12.50,true\nbob,7,false\n")
         #expect(table.header == ["name", "amount", "paid"])
@@ -59,9 +46,9 @@ struct CSVTableTests {
 
     @Test func emptyInputsAreRejected() {
         for text in ["", "\u{FEFF}", "\n\n", "  \r\n\t "] {
-            #expect(error { _ = try CSVTable(parsing: text) } == .emptyInput, "\(text.debugDescription)")
+            #expect(dataInsightError { _ = try CSVTable(parsing: text) } == .emptyInput, "\(text.debugDescription)")
         }
-        #expect(error { _ = try CSVTable(data: Data()) } == .emptyInput)
+        #expect(dataInsightError { _ = try CSVTable(data: Data()) } == .emptyInput)
         #expect(DataInsightError.emptyInput.description.contains("empty"))
     }
 
@@ -89,15 +76,15 @@ struct CSVTableTests {
 
     @Test func raggedRowsNameTheRowAndLine() {
         // Row 3 (the second data row) is short.
-        #expect(error { _ = try CSVTable(parsing: "a,b,c\n1,2,3\n4,5\n") }
+        #expect(dataInsightError { _ = try CSVTable(parsing: "a,b,c\n1,2,3\n4,5\n") }
             == .raggedRow(row: 3, line: 3, expected: 3, found: 2))
         // A quoted newline in row 2 shifts physical lines: row 3 starts on line 4.
-        let e = error { _ = try CSVTable(parsing: "a,b\n\"x\ny\",1\n1,2,3\n") }
+        let e = dataInsightError { _ = try CSVTable(parsing: "a,b\n\"x\ny\",1\n1,2,3\n") }
         #expect(e == .raggedRow(row: 3, line: 4, expected: 2, found: 3))
         #expect(e?.description.contains("row 3") == true)
         #expect(e?.description.contains("line 4") == true)
         // CRLF counts as one line break, inside and outside quotes.
-        #expect(error { _ = try CSVTable(parsing: "a,b\r\n\"x\r\ny\",1\r\n1\r\n") }
+        #expect(dataInsightError { _ = try CSVTable(parsing: "a,b\r\n\"x\r\ny\",1\r\n1\r\n") }
             == .raggedRow(row: 3, line: 4, expected: 2, found: 1))
     }
 
@@ -108,7 +95,7 @@ struct CSVTableTests {
         let ok = try CSVTable(parsing: text)
         #expect(ok.rowCount == 100_000)
         text += "1\n"  // 100 001 data rows
-        let e = error { _ = try CSVTable(parsing: text) }
+        let e = dataInsightError { _ = try CSVTable(parsing: text) }
         #expect(e == .tooLarge(what: "rows", limit: 100_000))
         #expect(e?.description.contains("100000") == true)
     }
@@ -117,25 +104,25 @@ struct CSVTableTests {
         let ok = (1...200).map { "c\($0)" }.joined(separator: ",")
         #expect(try CSVTable(parsing: ok + "\n").columnCount == 200)
         let wide = (1...201).map { "c\($0)" }.joined(separator: ",")
-        #expect(error { _ = try CSVTable(parsing: wide + "\n") } == .tooLarge(what: "columns", limit: 200))
+        #expect(dataInsightError { _ = try CSVTable(parsing: wide + "\n") } == .tooLarge(what: "columns", limit: 200))
         // A too-wide data row is caught too (as too large, before the ragged check).
         let wideRow = "a\n" + String(repeating: "1,", count: 300) + "1\n"
-        #expect(error { _ = try CSVTable(parsing: wideRow) } == .tooLarge(what: "columns", limit: 200))
+        #expect(dataInsightError { _ = try CSVTable(parsing: wideRow) } == .tooLarge(what: "columns", limit: 200))
     }
 
     @Test func byteLimit() {
         let big = "a\n" + String(repeating: "x", count: CSVTable.maxBytes)
-        #expect(error { _ = try CSVTable(parsing: big) } == .tooLarge(what: "bytes", limit: 10 * 1024 * 1024))
-        #expect(error { _ = try CSVTable(data: Data(big.utf8)) } == .tooLarge(what: "bytes", limit: 10 * 1024 * 1024))
+        #expect(dataInsightError { _ = try CSVTable(parsing: big) } == .tooLarge(what: "bytes", limit: 10 * 1024 * 1024))
+        #expect(dataInsightError { _ = try CSVTable(data: Data(big.utf8)) } == .tooLarge(what: "bytes", limit: 10 * 1024 * 1024))
     }
 
     @Test func unterminatedQuote() {
-        let e = error { _ = try CSVTable(parsing: "a,b\n1,2\n3,\"open\nstill open") }
+        let e = dataInsightError { _ = try CSVTable(parsing: "a,b\n1,2\n3,\"open\nstill open") }
         #expect(e == .unterminatedQuote(row: 3, column: 2, line: 3))
     }
 
     @Test func garbageAfterClosingQuote() {
-        let e = error { _ = try CSVTable(parsing: "a,b\n\"ok\"x,2\n") }
+        let e = dataInsightError { _ = try CSVTable(parsing: "a,b\n\"ok\"x,2\n") }
         #expect(e == .unexpectedCharacterAfterQuote(row: 2, column: 1, line: 2))
     }
 
@@ -150,7 +137,7 @@ struct CSVTableTests {
         let tab = try CSVTable(parsing: "a\tb\nx y\tz\n", delimiter: "\t")
         #expect(tab.rows == [["x y", "z"]])
         for bad: Character in ["\"", "\n", "é", "\r\n"] {
-            #expect(error { _ = try CSVTable(parsing: "a\n1\n", delimiter: bad) } == .invalidDelimiter(String(bad)))
+            #expect(dataInsightError { _ = try CSVTable(parsing: "a\n1\n", delimiter: bad) } == .invalidDelimiter(String(bad)))
         }
     }
 
@@ -191,6 +178,6 @@ struct CSVTableTests {
 
     @Test func invalidUTF8IsRejected() {
         let data = Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A])
-        #expect(error { _ = try CSVTable(data: data) } == .invalidEncoding)
+        #expect(dataInsightError { _ = try CSVTable(data: data) } == .invalidEncoding)
     }
 }

@@ -4,18 +4,6 @@ import Testing
 
 @Suite("data-insight forecasting")
 struct ForecasterTests {
-    private func error(_ body: () throws -> Void) -> DataInsightError? {
-        do {
-            try body()
-            return nil
-        } catch let error as DataInsightError {
-            return error
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
-    }
-
     /// 4 years of monthly data: level 200, trend +1.5/month, 12-month sine of amplitude 20, and a
     /// small deterministic "noise" (two incommensurate sines, amplitude <= 1.5).
     static let monthly: [Double] = (0..<48).map { (t: Int) -> Double in
@@ -119,11 +107,11 @@ struct ForecasterTests {
     }
 
     @Test func tooFewPointsIsAClearError() {
-        let one = error { _ = try Forecaster.forecast([42], horizon: 3) }
+        let one = dataInsightError { _ = try Forecaster.forecast([42], horizon: 3) }
         #expect(one == .insufficientData(needed: 3, got: 1))
         #expect(one?.description.contains("at least 3") == true)
-        #expect(error { _ = try Forecaster.forecast([], horizon: 3) } == .insufficientData(needed: 3, got: 0))
-        #expect(error { _ = try Forecaster.forecast([1, 2], horizon: 3) } == .insufficientData(needed: 3, got: 2))
+        #expect(dataInsightError { _ = try Forecaster.forecast([], horizon: 3) } == .insufficientData(needed: 3, got: 0))
+        #expect(dataInsightError { _ = try Forecaster.forecast([1, 2], horizon: 3) } == .insufficientData(needed: 3, got: 2))
     }
 
     @Test func shortSeriesUseNaive() throws {
@@ -158,25 +146,25 @@ struct ForecasterTests {
     }
 
     @Test func nonFiniteAndHugeValuesAreRejected() {
-        #expect(error { _ = try Forecaster.forecast([1, 2, .nan, 4, 5], horizon: 1) } == .nonFiniteValue(index: 2))
-        #expect(error { _ = try Forecaster.forecast([1, 2, 3, 4, -.infinity], horizon: 1) } == .nonFiniteValue(index: 4))
-        #expect(error { _ = try Forecaster.forecast([1, 1e200, 3], horizon: 1) } == .valueOutOfRange(index: 1, limit: 1e100))
+        #expect(dataInsightError { _ = try Forecaster.forecast([1, 2, .nan, 4, 5], horizon: 1) } == .nonFiniteValue(index: 2))
+        #expect(dataInsightError { _ = try Forecaster.forecast([1, 2, 3, 4, -.infinity], horizon: 1) } == .nonFiniteValue(index: 4))
+        #expect(dataInsightError { _ = try Forecaster.forecast([1, 1e200, 3], horizon: 1) } == .valueOutOfRange(index: 1, limit: 1e100))
     }
 
     @Test func argumentBounds() throws {
         let s = (0..<20).map(Double.init)
-        #expect(error { _ = try Forecaster.forecast(s, horizon: 0) } != nil)
-        #expect(error { _ = try Forecaster.forecast(s, horizon: 366) } != nil)
+        #expect(dataInsightError { _ = try Forecaster.forecast(s, horizon: 0) } != nil)
+        #expect(dataInsightError { _ = try Forecaster.forecast(s, horizon: 366) } != nil)
         #expect(try Forecaster.forecast(s, horizon: 365).predictions.count == 365)
         for bad in [0.0, 1.0, -0.5, 1.5, .nan, .infinity] {
-            if case .invalidArgument = error({ _ = try Forecaster.forecast(s, horizon: 1, level: bad) }) {} else {
+            if case .invalidArgument = dataInsightError({ _ = try Forecaster.forecast(s, horizon: 1, level: bad) }) {} else {
                 Issue.record("level \(bad) accepted")
             }
         }
-        #expect(error { _ = try Forecaster.forecast(s, horizon: 1, seasonPeriod: 0) } != nil)
-        #expect(error { _ = try Forecaster.forecast(s, horizon: 1, seasonPeriod: 11) } != nil)  // needs 22 points
+        #expect(dataInsightError { _ = try Forecaster.forecast(s, horizon: 1, seasonPeriod: 0) } != nil)
+        #expect(dataInsightError { _ = try Forecaster.forecast(s, horizon: 1, seasonPeriod: 11) } != nil)  // needs 22 points
         #expect(try Forecaster.forecast(s, horizon: 1, seasonPeriod: 10).method == .holtWinters)
-        #expect(error { _ = try Forecaster.forecast([1, 2, 3, 4], horizon: 1, seasonPeriod: 2) } != nil)
+        #expect(dataInsightError { _ = try Forecaster.forecast([1, 2, 3, 4], horizon: 1, seasonPeriod: 2) } != nil)
     }
 
     @Test func seriesLengthBound() throws {
@@ -188,7 +176,7 @@ struct ForecasterTests {
         #expect(f.predictions.count == 2)
         #expect(f.predictions.allSatisfy { $0.predicted.isFinite && $0.lower.isFinite && $0.upper.isFinite })
         let over = limit + [1]
-        #expect(error { _ = try Forecaster.forecast(over, horizon: 2) } == .tooLarge(what: "series points", limit: 10_000))
+        #expect(dataInsightError { _ = try Forecaster.forecast(over, horizon: 2) } == .tooLarge(what: "series points", limit: 10_000))
     }
 
     @Test func outputsAreFiniteForWildInput() throws {

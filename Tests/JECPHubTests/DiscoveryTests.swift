@@ -112,22 +112,26 @@ import Testing
     @Test func aSaturatedInvokePoolStarvesNeitherHealthNorTheCatalog() async throws {
         try await TestHub.run(["db.pool.invoke": 1]) { hub in
             let agent = try await hub.register()
+            let gate = "gate-\(UUID().uuidString)"
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    let response = try await hub.invoke(agent, action: "hold")
-                    #expect(response.status == 200)
+                for index in 0..<2 {
+                    group.addTask {
+                        let response = try await hub.invoke(agent, action: "hold", input: ["text": .string(gate)], id: "req-hold-\(index)")
+                        #expect(response.status == 200)
+                    }
                 }
-                group.addTask {
-                    let response = try await hub.invoke(agent, action: "hold")
-                    #expect(response.status == 200)
+                // Wait until one hold owns the only invoke permit and the other queues behind it.
+                var saturated = false
+                for _ in 0..<500 where !saturated {
+                    let pools = try await hub.get("/health").json["pools"]?["invoke"]
+                    saturated = pools?["idle"] == 0 && pools?["waiting"] == 1
+                    if !saturated { try await Task.sleep(for: .milliseconds(10)) }
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                let health = try await hub.get("/health")
-                #expect(health.json["pools"]?["invoke"]?["idle"] == 0)
-                #expect(health.json["pools"]?["invoke"]?["waiting"] == 1)
+                #expect(saturated)
                 #expect(try await hub.get("/v1/capabilities").status == 200)
-                // The catalog answered while the invoke pool was still saturated, not after it drained.
+                // Still saturated: the gate is closed, so the catalog did not wait for the pool to drain.
                 #expect(try await hub.get("/health").json["pools"]?["invoke"]?["waiting"] == 1)
+                await Gate.shared.open(gate)
                 try await group.waitForAll()
             }
             #expect(try await hub.get("/health").json["pools"]?["invoke"]?["idle"] == 1)

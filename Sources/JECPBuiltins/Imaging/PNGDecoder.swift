@@ -280,13 +280,7 @@ enum PNGDecoder {
             for i in 0..<min(bpp, n) { cur[i] &+= prev[i] }
             var i = bpp
             while i < n {
-                let a = Int(cur[i - bpp])
-                let b = Int(prev[i])
-                let c = Int(prev[i - bpp])
-                let pa = abs(b - c)
-                let pb = abs(a - c)
-                let pc = abs(a + b - 2 * c)
-                let predictor = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
+                let predictor = paethPredictor(Int(cur[i - bpp]), Int(prev[i]), Int(prev[i - bpp]))
                 cur[i] &+= UInt8(truncatingIfNeeded: predictor)
                 i += 1
             }

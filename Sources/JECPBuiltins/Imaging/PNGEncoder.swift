@@ -187,13 +187,7 @@ enum PNGEncoder {
                 for i in 0..<min(bpp, n) { out[i] = cur[i] &- prev[i] }
                 var i = bpp
                 while i < n {
-                    let a = Int(cur[i - bpp])
-                    let b = Int(prev[i])
-                    let c = Int(prev[i - bpp])
-                    let pa = abs(b - c)
-                    let pb = abs(a - c)
-                    let pc = abs(a + b - 2 * c)
-                    let predictor = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
+                    let predictor = paethPredictor(Int(cur[i - bpp]), Int(prev[i]), Int(prev[i - bpp]))
                     out[i] = cur[i] &- UInt8(truncatingIfNeeded: predictor)
                     i += 1
                 }
@@ -221,4 +215,13 @@ enum PNGEncoder {
     private static func appendBE32(_ out: inout [UInt8], _ v: UInt32) {
         out += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
     }
+}
+
+/// PNG's Paeth predictor (RFC 2083 §6.6): the neighbour closest to `a + b - c`, ties a, b, c.
+@inline(__always)
+func paethPredictor(_ a: Int, _ b: Int, _ c: Int) -> Int {
+    let pa = abs(b - c)
+    let pb = abs(a - c)
+    let pc = abs(a + b - 2 * c)
+    return (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
 }

@@ -45,7 +45,7 @@ struct TestKit: HubCapability {
             try await Task.sleep(for: .milliseconds(200))
             return ["text": input["text"] ?? ""]
         case "hold":
-            try await Task.sleep(for: .milliseconds(800))
+            await Gate.shared.wait(input["text"]?.stringValue ?? "")
             return ["held": true]
         case "slow":
             try await Task.sleep(for: .seconds(5))
@@ -56,5 +56,22 @@ struct TestKit: HubCapability {
         case "bad-output": return ["unexpected": true]
         default: return ["ok": true]
         }
+    }
+}
+
+/// Lets a test hold an action in flight until it decides otherwise (no timing assumptions).
+actor Gate {
+    static let shared = Gate()
+    private var opened: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func wait(_ id: String) async {
+        if opened.contains(id) { return }
+        await withCheckedContinuation { waiters[id, default: []].append($0) }
+    }
+
+    func open(_ id: String) {
+        opened.insert(id)
+        for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume() }
     }
 }
