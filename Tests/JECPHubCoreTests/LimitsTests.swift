@@ -83,7 +83,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await pools.read.run { for await _ in release.stream { break } } }
             group.addTask { await pools.read.run {} }  // queued behind the holder
-            try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<1000 where pools.read.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
             #expect(pools.read.idle == 0)
             #expect(pools.read.waiting == 1)
             let ran = await pools.invoke.run { true }
