@@ -94,6 +94,23 @@ import Testing
         }
     }
 
+    @Test func everyCatalogExampleSatisfiesItsInputSchema() async throws {
+        try await TestHub.run { hub in
+            let catalog = try await hub.get("/v1/capabilities?limit=200")
+            for capability in catalog.json["capabilities"]?.arrayValue ?? [] {
+                let id = try #require(capability["id"]?.stringValue)
+                let detail = try await hub.get("/v1/capabilities/\(id)")
+                for action in detail.json["actions"]?.arrayValue ?? [] {
+                    let schema = try CompiledSchema(try #require(action["input_schema"]), formatAssertion: true)
+                    for example in action["examples"]?.arrayValue ?? [] {
+                        let input = try #require(example["input"])
+                        #expect(schema.validate(input).isEmpty, "\(id) \(action["id"]?.stringValue ?? ""): \(schema.validate(input))")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func healthReportsDatabaseAndPools() async throws {
         try await TestHub.run(["db.pool.read": 3]) { hub in
             let response = try await hub.get("/health")

@@ -71,13 +71,17 @@ extension DocumentPipeline {
         ],
     ]
 
-    static let invoiceExample: JSONValue = [
-        "input": [
-            "client_name": "ABC Corp",
-            "items": [["name": "Web Design", "quantity": 1, "unit_price": 500, "tax_rate": 10]],
-            "due_date": "2026-12-31",
-            "currency": "USD",
-        ],
-        "output_summary": ["metadata": ["subtotal": 500, "tax_amount": 50, "total_amount": 550, "currency": "USD", "pages": 1]],
-    ]
+    static let invoiceExample = example(dateField: "due_date")
+
+    static func example(dateField: String) -> JSONValue {
+        [
+            "input": [
+                "client_name": "ABC Corp",
+                "items": [["name": "Web Design", "quantity": 1, "unit_price": 500, "tax_rate": 10]],
+                .init(stringLiteral: dateField): "2026-12-31",
+                "currency": "USD",
+            ],
+            "output_summary": ["metadata": ["subtotal": 500, "tax_amount": 50, "total_amount": 550, "currency": "USD", "pages": 1]],
+        ]
+    }
 }

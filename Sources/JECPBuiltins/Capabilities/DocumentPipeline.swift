@@ -23,12 +23,12 @@ public struct DocumentPipeline: HubCapability {
                     name: "generate-quote", description: "Render a quote (estimate) PDF; same line items and exact totals as an invoice, with an optional valid-until date.",
                     price: Money(micros: 5_000), trustTierRequired: .silver, rateLimitPerMinute: 60,
                     inputSchema: Self.documentInputSchema(dateField: "valid_until"), outputSchema: Self.documentOutputSchema(prefix: "QUO"),
-                    examples: [Self.invoiceExample]),
+                    examples: [Self.example(dateField: "valid_until")]),
                 ActionDescriptor(
                     name: "generate-receipt", description: "Render a receipt PDF for a payment already made, with an optional payment date.",
                     price: Money(micros: 5_000), trustTierRequired: .silver, rateLimitPerMinute: 60,
                     inputSchema: Self.documentInputSchema(dateField: "paid_date"), outputSchema: Self.documentOutputSchema(prefix: "RCT"),
-                    examples: [Self.invoiceExample]),
+                    examples: [Self.example(dateField: "paid_date")]),
             ])
     }
 
