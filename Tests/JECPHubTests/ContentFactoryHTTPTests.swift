@@ -52,6 +52,17 @@ import Testing
         }
     }
 
+    @Test(arguments: ["!!!", "...", "123 456", "🎉", "   \n\n  ", "a", "Dr. U.S. e.g.", "مرحبا بالعالم", "שלום", String(repeating: "x", count: 5000)])
+    func nastyTextNeverBreaksAnAction(text: String) async throws {
+        try await TestHub.run { hub in
+            let agent = try await hub.register()
+            for action in ["summarize", "keywords", "detect-language", "text-stats"] {
+                let response = try await hub.invoke(agent, capability: "content-factory", action: action, input: ["text": .string(text)])
+                #expect([200, 400].contains(response.status), "\(action) on \(text.prefix(20).debugDescription): \(response.text.prefix(200))")
+            }
+        }
+    }
+
     @Test func emptyAndOversizedTextAreRefused() async throws {
         try await TestHub.run { hub in
             let agent = try await hub.register()

@@ -63,7 +63,9 @@ import Testing
                 #expect((point["lower_bound"]?.numberValue?.double ?? .infinity) <= predicted)
                 #expect(predicted <= (point["upper_bound"]?.numberValue?.double ?? -.infinity))
             }
-            #expect(response.json["billing"]?["cost_usdc"]?.money == .zero || response.json["billing"]?["method"] == "free_call")
+            // The agent still has free calls, and data-insight is Hub-operated: no money moves.
+            #expect(response.json["billing"]?["method"] == "free_call")
+            #expect(response.json["billing"]?["cost_usdc"]?.money == .zero)
         }
     }
 

@@ -45,7 +45,7 @@ public struct ContentFactory: HubCapability {
                     "sentence_indices": .array(summary.sentenceIndices.map { .number(JSONNumber($0)) }),
                     "original_word_count": .number(JSONNumber(summary.originalWordCount)),
                     "summary_word_count": .number(JSONNumber(summary.summaryWordCount)),
-                    "compression_ratio": .number(JSONNumber(summary.compressionRatio)),
+                    "compression_ratio": .finite(summary.compressionRatio),
                     "language": .string(summary.language),
                 ]
             case "keywords":
@@ -53,7 +53,7 @@ public struct ContentFactory: HubCapability {
                 return [
                     "language": .string(extraction.language),
                     "keywords": .array(extraction.ranked.map { keyword in
-                        ["text": .string(keyword.text), "score": .number(JSONNumber(keyword.score)),
+                        ["text": .string(keyword.text), "score": .finite(keyword.score),
                          "occurrences": .number(JSONNumber(keyword.occurrences)), "is_phrase": .bool(keyword.isPhrase)]
                     }),
                 ]
@@ -61,10 +61,10 @@ public struct ContentFactory: HubCapability {
                 let detection = try LanguageDetector.detect(text)
                 return [
                     "language": .string(detection.language), "name": .string(detection.name),
-                    "confidence": .number(JSONNumber(detection.confidence)),
+                    "confidence": .finite(detection.confidence),
                     "script": detection.script.map { .string($0.rawValue) } ?? .null,
                     "candidates": .array(detection.candidates.map { candidate in
-                        ["language": .string(candidate.code), "name": .string(candidate.name), "confidence": .number(JSONNumber(candidate.confidence))]
+                        ["language": .string(candidate.code), "name": .string(candidate.name), "confidence": .finite(candidate.confidence)]
                     }),
                 ]
             case "text-stats":
@@ -85,7 +85,7 @@ public struct ContentFactory: HubCapability {
     }
 
     static func render(_ stats: TextStatistics) -> JSONValue {
-        func optional(_ value: Double?) -> JSONValue { value.map { .number(JSONNumber($0)) } ?? .null }
+        func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.finite) ?? .null }
         return [
             "characters": .number(JSONNumber(stats.characters)),
             "characters_excluding_spaces": .number(JSONNumber(stats.charactersExcludingSpaces)),
@@ -95,11 +95,11 @@ public struct ContentFactory: HubCapability {
             "sentences": .number(JSONNumber(stats.sentences)),
             "paragraphs": .number(JSONNumber(stats.paragraphs)),
             "syllables": .number(JSONNumber(stats.syllables)),
-            "average_word_length": .number(JSONNumber(stats.averageWordLength)),
-            "average_sentence_length": .number(JSONNumber(stats.averageSentenceLength)),
-            "lexical_diversity": .number(JSONNumber(stats.lexicalDiversity)),
-            "reading_time_seconds": .number(JSONNumber(stats.readingTimeSeconds)),
-            "speaking_time_seconds": .number(JSONNumber(stats.speakingTimeSeconds)),
+            "average_word_length": .finite(stats.averageWordLength),
+            "average_sentence_length": .finite(stats.averageSentenceLength),
+            "lexical_diversity": .finite(stats.lexicalDiversity),
+            "reading_time_seconds": .finite(stats.readingTimeSeconds),
+            "speaking_time_seconds": .finite(stats.speakingTimeSeconds),
             "readability": [
                 "flesch_reading_ease": optional(stats.fleschReadingEase),
                 "flesch_kincaid_grade": optional(stats.fleschKincaidGrade),

@@ -177,9 +177,7 @@ public struct DataInsight: HubCapability {
     }
 
     /// Finite numbers only (the engine guarantees it); anything else would be a bug, rendered as null.
-    static func number(_ value: Double) -> JSONValue {
-        value.isFinite ? .number(JSONNumber(value)) : .null
-    }
+    static func number(_ value: Double) -> JSONValue { .finite(value) }
 
     static func violation(_ path: String, _ reason: String) -> JECPError {
         JECPError(.inputSchemaViolation, "input cannot be analyzed: \(reason).",

@@ -120,6 +120,12 @@ extension JSONValue {
         return false
     }
 
+    /// A number, or `null` when the value is NaN or infinite (JSON has no such numbers, and a
+    /// capability bug must degrade to `null` rather than trap the whole Hub).
+    public static func finite(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(JSONNumber(value)) : .null
+    }
+
     /// The JSON Schema type name of this value (`integer` for whole numbers).
     public var schemaTypeName: String {
         switch self {
