@@ -104,18 +104,7 @@ enum Zlib {
             }
             let inChunk = min(input.count - consumed, maxChunk)
             let outChunk = min(capacity - produced, maxChunk)
-            let status: Int32 = input.withUnsafeBufferPointer { inBuf in
-                output.withUnsafeMutableBufferPointer { outBuf in
-                    // zlib never writes through next_in; the cast only satisfies its C signature.
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + consumed })
-                    stream.pointee.avail_in = UInt32(inChunk)
-                    stream.pointee.next_out = outBuf.baseAddress.map { $0 + produced }
-                    stream.pointee.avail_out = UInt32(outChunk)
-                    return CZlib.inflate(stream, Z_NO_FLUSH)
-                }
-            }
-            consumed += inChunk - Int(stream.pointee.avail_in)
-            produced += outChunk - Int(stream.pointee.avail_out)
+            let status = pump(stream, input, &consumed, inChunk, &output, &produced, outChunk) { CZlib.inflate($0, Z_NO_FLUSH) }
             switch status {
             case Z_STREAM_END:
                 if produced > limit { throw .outputLimitExceeded(limit: limit) }
@@ -171,17 +160,7 @@ enum Zlib {
             let inChunk = min(input.count - consumed, maxChunk)
             let outChunk = min(output.count - produced, maxChunk)
             let flush = consumed + inChunk == input.count ? Z_FINISH : Z_NO_FLUSH
-            let status: Int32 = input.withUnsafeBufferPointer { inBuf in
-                output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + consumed })
-                    stream.pointee.avail_in = UInt32(inChunk)
-                    stream.pointee.next_out = outBuf.baseAddress.map { $0 + produced }
-                    stream.pointee.avail_out = UInt32(outChunk)
-                    return CZlib.deflate(stream, flush)
-                }
-            }
-            consumed += inChunk - Int(stream.pointee.avail_in)
-            produced += outChunk - Int(stream.pointee.avail_out)
+            let status = pump(stream, input, &consumed, inChunk, &output, &produced, outChunk) { CZlib.deflate($0, flush) }
             switch status {
             case Z_STREAM_END:
                 output.removeSubrange(produced...)
@@ -241,6 +220,27 @@ enum Zlib {
 
     private static func libraryError(_ code: Int32, _ stream: UnsafeMutablePointer<z_stream>) -> ZlibError {
         .library(code: code, message: message(stream) ?? String(cString: zError(code)))
+    }
+
+    /// One inflate/deflate call from `input[consumed...]` into `output[produced...]`, advancing both.
+    private static func pump(
+        _ stream: UnsafeMutablePointer<z_stream>, _ input: [UInt8], _ consumed: inout Int, _ inChunk: Int,
+        _ output: inout [UInt8], _ produced: inout Int, _ outChunk: Int, _ call: (UnsafeMutablePointer<z_stream>) -> Int32
+    ) -> Int32 {
+        let (inOffset, outOffset) = (consumed, produced)
+        let status = input.withUnsafeBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                // zlib never writes through next_in; the cast only satisfies its C signature.
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + inOffset })
+                stream.pointee.avail_in = UInt32(inChunk)
+                stream.pointee.next_out = outBuf.baseAddress.map { $0 + outOffset }
+                stream.pointee.avail_out = UInt32(outChunk)
+                return call(stream)
+            }
+        }
+        consumed += inChunk - Int(stream.pointee.avail_in)
+        produced += outChunk - Int(stream.pointee.avail_out)
+        return status
     }
 }
 
