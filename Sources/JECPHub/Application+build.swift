@@ -44,13 +44,14 @@ public func buildApplication(
     let catalog = try CapabilityCatalog(operatorNamespace: settings.operatorNamespace, capabilities: capabilities)
     let hasher = KeyHasher(secret: Array(keySecret.utf8))
     let limiter = SlidingWindowLimiter()
+    let artifactSigner = ArtifactSigner(secret: Array(keySecret.utf8))
     let services = HubServices(
         store: store, settings: settings, catalog: catalog,
         pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher, limiter: limiter,
-                                 nonces: NonceReplayCache(), inflight: InflightRequests(), logger: logger),
+                                 nonces: NonceReplayCache(), inflight: InflightRequests(), artifactSigner: artifactSigner, logger: logger),
         agents: AgentService(store: store, settings: settings, hasher: hasher, limiter: limiter),
         admin: AdminService(store: store, adminToken: adminToken),
-        pools: pools, metrics: HubMetrics(), startedAt: .now, logger: logger)
+        pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
     // Connections idle for 60 s are closed (slow-loris defense; a 408 for slow bodies is still to do).
@@ -58,7 +59,7 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
-        services: [StoreLifecycle(store: store, logger: logger), IdempotencyPurgeService(store: store, logger: logger)],
+        services: [StoreLifecycle(store: store, logger: logger), ExpiryPurgeService(store: store, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     return (application, HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
@@ -73,6 +74,7 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
     AdminController(services: services).register(with: router)
     DiscoveryController(services: services).register(with: router)
     OperationsController(services: services).register(with: router)
+    ArtifactController(services: services).register(with: router)
     return router
 }
 

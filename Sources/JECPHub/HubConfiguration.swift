@@ -71,8 +71,17 @@ public struct HubConfiguration: Sendable {
             sunset = parsed
         }
         let hubName = reader.string(forKey: "jecp.hubName", default: "JECP Swift Hub")
+        let artifactTTL = reader.int(forKey: "jecp.artifactTtlSeconds", default: 90_000)
+        guard (3_600...2_592_000).contains(artifactTTL) else {
+            throw Invalid(description: "JECP_ARTIFACT_TTL_SECONDS must be 3600...2592000 (spec 01 §3.5: at least an hour), got \(artifactTTL)")
+        }
+        let maximumInline = reader.int(forKey: "jecp.maxInlineResponseBytes", default: 50 * 1024 * 1024)
+        guard (1_024...50 * 1024 * 1024).contains(maximumInline) else {
+            throw Invalid(description: "JECP_MAX_INLINE_RESPONSE_BYTES must be 1024...52428800 (spec 01 §7), got \(maximumInline)")
+        }
         settings = HubSettings(publicURL: publicURL, vendorPrefix: prefix, operatorNamespace: namespace, hubName: hubName,
-                               freeCalls: Int64(freeCalls), registrationPerMinute: registrationRPM, testMode: testMode, legacyAliasSunset: sunset)
+                               freeCalls: Int64(freeCalls), registrationPerMinute: registrationRPM, testMode: testMode, legacyAliasSunset: sunset,
+                               artifactTTLSeconds: Int64(artifactTTL), maximumInlineResponseBytes: maximumInline)
         func poolSize(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
             let size = reader.int(forKey: ConfigKey("db.pool.\(name)"), default: fallback)
             guard (1...1024).contains(size) else { throw Invalid(description: "DB_POOL_\(name.uppercased()) must be 1...1024, got \(size)") }

@@ -11,6 +11,7 @@ struct HubServices<Store: HubStore>: Sendable {
     let agents: AgentService<Store>
     let admin: AdminService<Store>
     let pools: HubPools
+    let artifactSigner: ArtifactSigner
     let metrics: HubMetrics
     let startedAt: ContinuousClock.Instant
     let logger: Logger

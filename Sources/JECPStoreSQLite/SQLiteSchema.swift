@@ -75,6 +75,20 @@ enum SQLiteSchema {
                 CREATE INDEX idempotency_records_by_expiry ON idempotency_records(expires_at);
                 """)
         }
+        migrator.registerMigration("v2-artifacts") { db in
+            try db.execute(sql: """
+                CREATE TABLE artifacts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    media_type TEXT NOT NULL,
+                    bytes BLOB NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX artifacts_by_expiry ON artifacts(expires_at);
+                """)
+        }
         return migrator
     }
 }

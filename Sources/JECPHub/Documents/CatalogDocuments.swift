@@ -15,6 +15,13 @@ enum CatalogDocuments {
             "output_schema": action.outputSchema,
         ]
         if let limit = action.rateLimitPerMinute { object["rate_limit_rpm"] = .number(JSONNumber(limit)) }
+        let artifacts = ArtifactField.fields(in: action.outputSchema)
+        if !artifacts.isEmpty {
+            // With delivery.format = url each listed property arrives as `<name>_url` instead.
+            object["artifacts"] = .array(artifacts.map { field in
+                ["path": .string("/" + field.path.joined(separator: "/")), "media_type": .string(field.mediaType), "url_field": .string(field.urlKey)]
+            })
+        }
         if full { object["examples"] = .array(action.examples) }
         if let deprecation = action.deprecation {
             object["deprecation"] = ["sunset_at": .string(Timestamps.rfc3339(deprecation.sunsetAt)),

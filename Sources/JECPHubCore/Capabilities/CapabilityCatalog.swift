@@ -17,6 +17,8 @@ public final class CapabilityCatalog: Sendable {
         public let descriptor: ActionDescriptor
         public let inputSchema: CompiledSchema
         public let outputSchema: CompiledSchema
+        /// Base64 properties of the output, which `delivery.format = url` turns into signed URLs.
+        public let artifacts: [ArtifactField]
     }
 
     public let operatorNamespace: String
@@ -36,7 +38,8 @@ public final class CapabilityCatalog: Sendable {
                     actions[action.name] = ResolvedAction(
                         descriptor: action,
                         inputSchema: try CompiledSchema(action.inputSchema, formatAssertion: true),
-                        outputSchema: try CompiledSchema(action.outputSchema, formatAssertion: false))
+                        outputSchema: try CompiledSchema(action.outputSchema, formatAssertion: false),
+                        artifacts: ArtifactField.fields(in: action.outputSchema))
                 } catch {
                     throw CatalogError(message: "\(descriptor.name)/\(action.name): invalid schema: \(error.message)")
                 }

@@ -16,12 +16,18 @@ public struct HubSettings: Sendable {
     public var idempotencyTTLSeconds: Int64
     public var topupAmountsUSD: [Int]
     public var maximumRotationsPer24h: Int
+    /// Lifetime of artifact URLs. The default outlives the idempotency window by an hour, so a URL
+    /// in a replayed response is still good for at least the hour spec 01 §3.5 demands.
+    public var artifactTTLSeconds: Int64
+    /// Spec 01 §7: larger responses switch to URL delivery by themselves.
+    public var maximumInlineResponseBytes: Int
 
     public init(
         publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",
         freeCalls: Int64 = 100, registrationPerMinute: Int = 10, testMode: Bool = false,
         legacyAliasSunset: Int64 = 1_830_297_600,  // 2028-01-01T00:00:00Z
-        idempotencyTTLSeconds: Int64 = 86_400, topupAmountsUSD: [Int] = [5, 20, 100], maximumRotationsPer24h: Int = 3
+        idempotencyTTLSeconds: Int64 = 86_400, topupAmountsUSD: [Int] = [5, 20, 100], maximumRotationsPer24h: Int = 3,
+        artifactTTLSeconds: Int64 = 90_000, maximumInlineResponseBytes: Int = 50 * 1024 * 1024
     ) {
         self.publicURL = publicURL
         self.vendorPrefix = vendorPrefix
@@ -34,6 +40,8 @@ public struct HubSettings: Sendable {
         self.idempotencyTTLSeconds = idempotencyTTLSeconds
         self.topupAmountsUSD = topupAmountsUSD
         self.maximumRotationsPer24h = maximumRotationsPer24h
+        self.artifactTTLSeconds = artifactTTLSeconds
+        self.maximumInlineResponseBytes = maximumInlineResponseBytes
     }
 
     public func url(_ path: String) -> String { publicURL + path }

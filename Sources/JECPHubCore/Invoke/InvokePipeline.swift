@@ -17,11 +17,12 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
     let nonces: NonceReplayCache
     let inflight: InflightRequests
     let nextActions: NextActions
+    let artifacts: ArtifactDelivery<Store>
     let logger: Logger
     let clock: @Sendable () -> Double
 
     public init(store: Store, catalog: CapabilityCatalog, settings: HubSettings, hasher: KeyHasher, limiter: SlidingWindowLimiter,
-                nonces: NonceReplayCache, inflight: InflightRequests, logger: Logger,
+                nonces: NonceReplayCache, inflight: InflightRequests, artifactSigner: ArtifactSigner, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.store = store
         self.catalog = catalog
@@ -31,6 +32,7 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         self.limiter = limiter
         self.nonces = nonces
         self.inflight = inflight
+        self.artifacts = ArtifactDelivery(store: store, signer: artifactSigner, settings: settings)
         self.logger = logger
         self.clock = clock
     }
@@ -158,10 +160,6 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             throw JECPError(.asyncNotSupported, "Asynchronous delivery is not offered by this Hub yet; send delivery.mode sync.",
                             details: ["supported_modes": ["sync"]])
         }
-        if envelope.delivery.format == .url {
-            throw JECPError(.validationFailed, "This Hub delivers artifacts inline (base64) only, for now.",
-                            details: ["errors": [["path": "/delivery/format", "reason": "url delivery is not offered by this Hub yet; use base64"]]])
-        }
 
         // 9. Input schema.
         if !action.inputSchema.isValid(envelope.input) {
@@ -208,7 +206,10 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
 
         // 13. Execute under the deadline, then settle.
         let started = ContinuousClock.now
-        let output = try await execute(entry: entry, action: action, input: envelope.input, agentID: agent.id, requestID: envelope.id, now: nowSeconds)
+        var output = try await execute(entry: entry, action: action, input: envelope.input, agentID: agent.id, requestID: envelope.id, now: nowSeconds)
+        if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
+            output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
+        }
         let elapsed = ContinuousClock.now - started
         let durationMS = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
 

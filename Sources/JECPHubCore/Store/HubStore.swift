@@ -34,6 +34,14 @@ public protocol HubStore: Sendable {
     /// Deletes records that expired before `now`; returns how many.
     func purgeExpiredIdempotency(now: Int64) async throws(StoreError) -> Int
 
+    // MARK: Artifacts
+    /// Stores artifacts for URL delivery, all or none.
+    func saveArtifacts(_ artifacts: [ArtifactRecord]) async throws(StoreError)
+    /// The artifact if it exists and has not expired at `now`.
+    func artifact(id: String, now: Int64) async throws(StoreError) -> ArtifactRecord?
+    /// Deletes artifacts that expired before `now`; returns how many.
+    func purgeExpiredArtifacts(now: Int64) async throws(StoreError) -> Int
+
     // MARK: Operations
     /// A cheap round trip proving the database answers.
     func ping() async throws(StoreError)

@@ -87,6 +87,12 @@ enum ErrorCatalog {
             e(500, "usually not", "The capability failed while executing. Nothing was charged.", "Check details.reason; fix input if it names a field.", nil)
         case .outputInvalid:
             e(502, "no", "The capability returned output that violates its output_schema. Nothing was charged.", "Report to the provider.", nil)
+        case .artifactSignatureInvalid:
+            e(403, "no", "The artifact URL's sig does not match its id and expires parameters (the URL was altered).",
+              "Use the URL exactly as the invoke response gave it.", nil)
+        case .artifactExpired:
+            e(410, "yes, by invoking again", "The artifact URL is past its expires time; the artifact may already be deleted.",
+              "Invoke the action again (a new request id) for a fresh artifact.", nil)
         }
     }
 

@@ -47,6 +47,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case serviceDegraded = "SERVICE_DEGRADED"
     case executionFailed = "EXECUTION_FAILED"
     case outputInvalid = "OUTPUT_INVALID"
+    case artifactSignatureInvalid = "ARTIFACT_SIGNATURE_INVALID"
+    case artifactExpired = "ARTIFACT_EXPIRED"
 
     public var entry: ErrorCatalogEntry { ErrorCatalog.entry(for: self) }
     public var httpStatus: Int { entry.status }
