@@ -8,6 +8,7 @@ public enum Builtins {
             DataInsight(),
             ContentFactory(),
             FileChain(),
+            Workflow(),
         ]
     }
 }

@@ -5,18 +5,10 @@ import Testing
 /// Binary artifacts through `POST /v1/invoke`: quotes and receipts (PDF), forecast charts and the
 /// image pipeline (PNG). PNG dimensions are read straight from the IHDR bytes, not by our decoder.
 @Suite struct ArtifactHTTPTests {
-    func agent(_ hub: TestHub, tier: String) async throws -> TestAgent {
-        let agent = try await hub.register()
-        let patched = try await hub.request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"tier_floor":"\#(tier)"}"#.utf8),
-                                            headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })
-        try #require(patched.status == 200)
-        return agent
-    }
-
     @Test(arguments: [("generate-quote", "QUOTE", "valid_until"), ("generate-receipt", "RECEIPT", "paid_date")])
     func quotesAndReceiptsAreRealPDFs(action: String, title: String, dateField: String) async throws {
         try await TestHub.run { hub in
-            let agent = try await agent(hub, tier: "silver")
+            let agent = try await hub.register(tier: "silver")
             let input: JSONValue = ["client_name": "Café Zürich", "currency": "JPY", .init(stringLiteral: dateField): "2026-12-24",
                                     "items": [["name": "Espresso machine", "quantity": 2, "unit_price": 39800, "tax_rate": 10]]]
             let response = try await hub.invoke(agent, capability: "document-pipeline", action: action, input: input)
@@ -34,7 +26,7 @@ import Testing
 
     @Test func forecastChartIsAPNG() async throws {
         try await TestHub.run { hub in
-            let agent = try await agent(hub, tier: "silver")
+            let agent = try await hub.register(tier: "silver")
             let series: JSONValue = .array((0..<30).map { .number(JSONNumber(Double($0) * 1.5 + 10)) })
             let response = try await hub.invoke(agent, capability: "data-insight", action: "forecast", input: ["series": series, "horizon": 5, "chart": true])
             #expect(response.status == 200, "\(response.text.prefix(300))")
@@ -46,7 +38,7 @@ import Testing
 
     @Test func imagePipelineResizesRotatesAndRefusesBadInput() async throws {
         try await TestHub.run { hub in
-            let agent = try await agent(hub, tier: "gold")
+            let agent = try await hub.register(tier: "gold")
             let source = PNGHeader.makeRGB(width: 40, height: 20)
             let operations: JSONValue = [["op": "resize", "width": 20, "height": 20, "keep_aspect": true], ["op": "rotate", "degrees": 90],
                                          ["op": "grayscale"], ["op": "blur", "radius": 1]]

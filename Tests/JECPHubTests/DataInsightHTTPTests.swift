@@ -4,14 +4,6 @@ import Testing
 
 /// `data-insight` through `POST /v1/invoke`: a 200 also proves the output matched its output_schema.
 @Suite struct DataInsightHTTPTests {
-    func silverAgent(_ hub: TestHub) async throws -> TestAgent {
-        let agent = try await hub.register()
-        let patched = try await hub.request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"tier_floor":"silver"}"#.utf8),
-                                            headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })
-        try #require(patched.status == 200)
-        return agent
-    }
-
     @Test func bronzeAgentsAreSentToEarnTrust() async throws {
         try await TestHub.run { hub in
             let agent = try await hub.register()
@@ -23,7 +15,7 @@ import Testing
 
     @Test func analyzeCSVProfilesColumnsAndCorrelations() async throws {
         try await TestHub.run { hub in
-            let agent = try await silverAgent(hub)
+            let agent = try await hub.register(tier: "silver")
             let csv = "\u{FEFF}city,temp,rain,visits\r\n\"Oslo, NO\",4.5,true,10\r\nRome,18.2,false,20\r\n\"Li\"\"ma\",19.0,false,30\r\nBern,,true,40\r\n"
             let response = try await hub.invoke(agent, capability: "data-insight", action: "analyze-csv", input: ["csv": .string(csv)])
             #expect(response.status == 200, "\(response.text.prefix(300))")
@@ -46,7 +38,7 @@ import Testing
 
     @Test func forecastDetectsSeasonAndBracketsPredictions() async throws {
         try await TestHub.run { hub in
-            let agent = try await silverAgent(hub)
+            let agent = try await hub.register(tier: "silver")
             let series: [JSONValue] = (0..<48).map { month in
                 .number(JSONNumber(100 + Double(month) * 2 + 15 * sin(Double(month) * .pi / 6)))
             }
@@ -71,7 +63,7 @@ import Testing
 
     @Test func forecastFromACSVColumnAndBadInputs() async throws {
         try await TestHub.run { hub in
-            let agent = try await silverAgent(hub)
+            let agent = try await hub.register(tier: "silver")
             let csv = "day,sales\n" + (1...10).map { "\($0),\(10 + $0 * 3)" }.joined(separator: "\n")
             let ok = try await hub.invoke(agent, capability: "data-insight", action: "forecast", input: ["csv": .string(csv), "column": "sales", "horizon": 3])
             #expect(ok.status == 200, "\(ok.text.prefix(300))")
@@ -91,7 +83,7 @@ import Testing
 
     @Test func anomaliesAreFoundByBothMethods() async throws {
         try await TestHub.run { hub in
-            let agent = try await silverAgent(hub)
+            let agent = try await hub.register(tier: "silver")
             let series: JSONValue = [10, 11, 9, 10, 12, 95, 10, 11, 9, 10, -40, 10]
             for method in ["robust_zscore", "iqr"] {
                 let response = try await hub.invoke(agent, capability: "data-insight", action: "detect-anomalies",

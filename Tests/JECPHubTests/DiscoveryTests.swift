@@ -45,7 +45,7 @@ import Testing
         try await TestHub.run { hub in
             let all = try await hub.get("/v1/capabilities")
             #expect(all.status == 200)
-            let expected = ["hub/content-factory", "hub/data-insight", "hub/document-pipeline", "hub/file-chain", "hub/test-kit"]
+            let expected = ["hub/content-factory", "hub/data-insight", "hub/document-pipeline", "hub/file-chain", "hub/test-kit", "hub/workflow"]
             #expect(all.json["total"] == .number(JSONNumber(expected.count)))
             // Walk the pages two at a time until next_cursor is null.
             var ids: [String] = []

@@ -10,7 +10,7 @@ enum CatalogDocuments {
             "price_usdc": action.price.json,
             "payment_methods": ["stripe"],
             "trust_tier_required": .string(action.trustTierRequired.rawValue),
-            "streaming": false,
+            "streaming": .bool(action.streaming),
             "input_schema": action.inputSchema,
             "output_schema": action.outputSchema,
         ]
@@ -23,6 +23,7 @@ enum CatalogDocuments {
             })
         }
         if full { object["examples"] = .array(action.examples) }
+        if let composes = action.composes { object["composes"] = composes.json }
         if let deprecation = action.deprecation {
             object["deprecation"] = ["sunset_at": .string(Timestamps.rfc3339(deprecation.sunsetAt)),
                                      "successor": deprecation.successor.map { .string($0) } ?? .null]

@@ -52,6 +52,7 @@ public final class CapabilityCatalog: Sendable {
         }
         self.byName = byName
         self.entries = entries.sorted { $0.id < $1.id }
+        try validateComposites()
     }
 
     public struct CatalogError: Error, CustomStringConvertible {

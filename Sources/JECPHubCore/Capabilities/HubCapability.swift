@@ -15,12 +15,33 @@ public struct ExecutionContext: Sendable {
     public var requestID: String
     public var now: Int64
     public var logger: Logger
+    /// Where long actions report how far they are; streamed requests turn reports into SSE events.
+    public var progress: ProgressReporter
 
-    public init(agentID: String, requestID: String, now: Int64, logger: Logger) {
+    public init(agentID: String, requestID: String, now: Int64, logger: Logger, progress: ProgressReporter = .silent) {
         self.agentID = agentID
         self.requestID = requestID
         self.now = now
         self.logger = logger
+        self.progress = progress
+    }
+}
+
+/// Receives `(step, fraction done)` reports from a running action. Reporting never fails and never
+/// blocks on the client: a slow or gone client must not stall or break the work.
+public struct ProgressReporter: Sendable {
+    let sink: (@Sendable (String, Double) async -> Void)?
+
+    public init(_ sink: @escaping @Sendable (_ step: String, _ fraction: Double) async -> Void) {
+        self.sink = sink
+    }
+
+    private init() { sink = nil }
+
+    public static let silent = ProgressReporter()
+
+    public func callAsFunction(_ step: String, _ fraction: Double) async {
+        await sink?(step, min(max(fraction, 0), 1))
     }
 }
 
@@ -63,10 +84,14 @@ public struct ActionDescriptor: Sendable {
     public var examples: [JSONValue]
     public var deprecation: Deprecation?
     public var timeoutSeconds: Double
+    /// Whether `delivery.mode = stream` is offered (long actions report progress as SSE events).
+    public var streaming: Bool
+    /// Set for composite actions: the Hub runs these steps instead of calling the capability.
+    public var composes: CompositeDefinition?
 
     public init(name: String, description: String, price: Money, trustTierRequired: TrustTier, rateLimitPerMinute: Int? = nil,
                 inputSchema: JSONValue, outputSchema: JSONValue, examples: [JSONValue] = [], deprecation: Deprecation? = nil,
-                timeoutSeconds: Double = 30) {
+                timeoutSeconds: Double = 30, streaming: Bool = false, composes: CompositeDefinition? = nil) {
         self.name = name
         self.description = description
         self.price = price
@@ -76,7 +101,9 @@ public struct ActionDescriptor: Sendable {
         self.outputSchema = outputSchema
         self.examples = examples
         self.deprecation = deprecation
-        self.timeoutSeconds = timeoutSeconds
+        self.timeoutSeconds = composes.map { Double($0.timeoutTotalMilliseconds) / 1000 } ?? timeoutSeconds
+        self.streaming = streaming
+        self.composes = composes
     }
 }
 

@@ -95,28 +95,36 @@ extension InvokePipeline {
                          nextAction: nextActions.topup())
     }
 
-    /// Runs the capability racing its deadline. Output that violates the output schema is the
-    /// capability's bug: the agent gets `OUTPUT_INVALID` and pays nothing.
-    func execute(entry: CapabilityCatalog.Entry, action: CapabilityCatalog.ResolvedAction, input: JSONValue, agentID: String,
-                 requestID: String, now: Int64) async throws(JECPError) -> JSONValue
+    /// Runs the action racing its deadline: a composite through the composite engine, anything else
+    /// through its capability. Output that violates the output schema is the capability's bug: the
+    /// agent gets `OUTPUT_INVALID` and pays nothing.
+    func execute(entry: CapabilityCatalog.Entry, action: CapabilityCatalog.ResolvedAction, input: JSONValue, context: ExecutionContext)
+        async throws(JECPError) -> JSONValue
     {
-        var executionLogger = logger
-        executionLogger[metadataKey: "jecp.request_id"] = "\(requestID)"
-        let context = ExecutionContext(agentID: agentID, requestID: requestID, now: now, logger: executionLogger)
-        let capability = entry.capability
         let name = action.descriptor.name
         let timeout = action.descriptor.timeoutSeconds
         let output: JSONValue
         do {
             output = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
-                group.addTask { try await capability.execute(action: name, input: input, context: context) }
+                if let composes = action.descriptor.composes {
+                    let engine = CompositeEngine(catalog: catalog)
+                    group.addTask {
+                        try await engine.run(composes, input: input, context: context) { entry, action, input, context throws(JECPError) in
+                            try await self.execute(entry: entry, action: action, input: input, context: context)
+                        }.output
+                    }
+                } else {
+                    let capability = entry.capability
+                    group.addTask { try await capability.execute(action: name, input: input, context: context) }
+                }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeout))
                     return nil
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let output = first else {
-                    throw JECPError(.providerTimeout, "\(entry.id)/\(name) did not finish within \(Int(timeout)) s; nothing was charged.",
+                    let code: ErrorCode = action.descriptor.composes == nil ? .providerTimeout : .compositeTimeout
+                    throw JECPError(code, "\(entry.id)/\(name) did not finish within \(Self.seconds(timeout)) s; nothing was charged.",
                                     details: ["capability": .string(entry.id), "action": .string(name),
                                               "timeout_seconds": .number(JSONNumber(timeout))])
                 }
@@ -136,6 +144,11 @@ extension InvokePipeline {
                             details: ["instance_path": .string(first?.instancePath ?? ""), "reason": .string(first?.reason ?? "")])
         }
         return output
+    }
+
+    /// `30`, or `0.25` for sub-second test deadlines.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// The success envelope with sorted keys: `billing`, `execution`, then the precomputed tail.

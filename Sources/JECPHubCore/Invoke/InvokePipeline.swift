@@ -206,7 +206,10 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
 
         // 13. Execute under the deadline, then settle.
         let started = ContinuousClock.now
-        var output = try await execute(entry: entry, action: action, input: envelope.input, agentID: agent.id, requestID: envelope.id, now: nowSeconds)
+        var executionLogger = logger
+        executionLogger[metadataKey: "jecp.request_id"] = "\(envelope.id)"
+        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger)
+        var output = try await execute(entry: entry, action: action, input: envelope.input, context: context)
         if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
             output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
         }

@@ -93,6 +93,16 @@ enum ErrorCatalog {
         case .artifactExpired:
             e(410, "yes, by invoking again", "The artifact URL is past its expires time; the artifact may already be deleted.",
               "Invoke the action again (a new request id) for a fresh artifact.", nil)
+        case .compositeStepFailed:
+            e(502, "depends on details.upstream_error", "A step of a composite action failed; details.failed_step_id and details.upstream_error say which and why. Nothing was charged.",
+              "Follow the recovery of details.upstream_error.code, then retry with a new request id.", nil)
+        case .compositeBindError:
+            e(422, "no", "A composite step referenced an input field or step output that does not exist. Nothing was charged.",
+              "Supply the input field named in details.reference, or report the composite's definition to its provider.", nil)
+        case .compositeDepthExceeded:
+            e(409, "no", "A composite step resolved to another composite; JECP v1.0 allows depth 1. Nothing was charged.", "Report to the composite's provider.", nil)
+        case .compositeTimeout:
+            e(504, "yes, once", "The composite did not finish within its timeout_total_ms. Nothing was charged.", "Retry once with a new request id.", nil)
         }
     }
 

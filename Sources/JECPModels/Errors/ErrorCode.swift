@@ -49,6 +49,10 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case outputInvalid = "OUTPUT_INVALID"
     case artifactSignatureInvalid = "ARTIFACT_SIGNATURE_INVALID"
     case artifactExpired = "ARTIFACT_EXPIRED"
+    case compositeStepFailed = "COMPOSITE_STEP_FAILED"
+    case compositeBindError = "COMPOSITE_BIND_ERROR"
+    case compositeDepthExceeded = "COMPOSITE_DEPTH_EXCEEDED"
+    case compositeTimeout = "COMPOSITE_TIMEOUT"
 
     public var entry: ErrorCatalogEntry { ErrorCatalog.entry(for: self) }
     public var httpStatus: Int { entry.status }

@@ -90,6 +90,15 @@ extension TestHub {
         return TestAgent(id: try #require(response.json["agent_id"]?.stringValue), key: try #require(response.json["api_key"]?.stringValue))
     }
 
+    /// A new agent raised to `tier` by the operator's tier floor.
+    func register(tier: String) async throws -> TestAgent {
+        let agent = try await register()
+        let patched = try await request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"tier_floor":"\#(tier)"}"#.utf8),
+                                        headers: admin.merging(["Content-Type": "application/json"]) { $1 })
+        try #require(patched.status == 200, "tier floor failed: \(patched.text)")
+        return agent
+    }
+
     @discardableResult
     func credit(_ agent: TestAgent, _ amount: String, key: String = "credit-\(UUID().uuidString.prefix(12))") async throws -> HubResponse {
         let response = try await post("/admin/v1/agents/\(agent.id)/credit",

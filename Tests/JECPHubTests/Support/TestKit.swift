@@ -12,9 +12,16 @@ struct TestKit: HubCapability {
         let anything: JSONValue = ["type": "object"]
         let text: JSONValue = ["type": "object", "required": ["text"], "properties": ["text": ["type": "string", "maxLength": 100]]]
         func action(_ name: String, price: String = "0.01", tier: TrustTier = .bronze, limit: Int? = nil, input: JSONValue = anything,
-                    output: JSONValue = anything, deprecation: Deprecation? = nil, timeout: Double = 30) -> ActionDescriptor {
+                    output: JSONValue = anything, deprecation: Deprecation? = nil, timeout: Double = 30, streaming: Bool = false,
+                    composes: [CompositeDefinition.Step]? = nil, policy: CompositeDefinition.FailurePolicy = .rollback,
+                    compositeTimeoutMS: Int = 60_000) -> ActionDescriptor {
             ActionDescriptor(name: name, description: "test action \(name)", price: try! Money(decimal: price), trustTierRequired: tier,
-                             rateLimitPerMinute: limit, inputSchema: input, outputSchema: output, deprecation: deprecation, timeoutSeconds: timeout)
+                             rateLimitPerMinute: limit, inputSchema: input, outputSchema: output, deprecation: deprecation, timeoutSeconds: timeout,
+                             streaming: streaming,
+                             composes: try! composes.map { try CompositeDefinition(steps: $0, onStepFailure: policy, timeoutTotalMilliseconds: compositeTimeoutMS) })
+        }
+        func step(_ id: String, _ action: String, _ input: JSONValue = ["text": "${input.text}"]) -> CompositeDefinition.Step {
+            .init(id: id, call: "test-kit", action: action, input: input)
         }
         let now = Timestamps.now()
         return CapabilityDescriptor(
@@ -34,6 +41,16 @@ struct TestKit: HubCapability {
                 action("limited", limit: 2),
                 action("retired", deprecation: Deprecation(sunsetAt: now - 86_400, successor: "test-kit/echo")),
                 action("sunsetting", deprecation: Deprecation(sunsetAt: now + 10 * 86_400, successor: "test-kit/echo")),
+                action("hold-stream", streaming: true),
+                action("compose-echo", price: "0.05", input: text, streaming: true,
+                       composes: [step("first", "echo"), step("second", "echo", ["text": "again: ${first.text}"]), step("third", "counted", ["text": "${second.text}"]),
+                                  step("fourth", "whoami", [:])]),
+                action("whoami"),
+                action("compose-fails", price: "0.05", input: text, composes: [step("first", "echo"), step("boom", "fail"), step("never", "counted")]),
+                action("compose-continue", price: "0.05", input: text, composes: [step("boom", "fail"), step("after", "echo")], policy: .continue),
+                action("compose-unbound", price: "0.05", input: text, composes: [step("first", "echo", ["text": "${input.missing}"])]),
+                action("compose-slow", price: "0.05", composes: [step("wait", "slow-step", [:])], compositeTimeoutMS: 200),
+                action("slow-step", timeout: 30),
             ])
     }
 
@@ -47,13 +64,18 @@ struct TestKit: HubCapability {
         case "hold":
             await Gate.shared.wait(input["text"]?.stringValue ?? "")
             return ["held": true]
-        case "slow":
+        case "slow", "slow-step":
             try await Task.sleep(for: .seconds(5))
             return [:]
+        case "hold-stream":
+            await context.progress("holding", 0.5)
+            await Gate.shared.wait(input["text"]?.stringValue ?? "")
+            return ["held": true]
         case "fail":
             struct Boom: Error {}
             throw Boom()
         case "bad-output": return ["unexpected": true]
+        case "whoami": return ["request_id": .string(context.requestID)]
         default: return ["ok": true]
         }
     }
