@@ -19,7 +19,7 @@ public struct DataInsight: HubCapability {
                 ActionDescriptor(name: "forecast",
                                  description: "Holt or Holt-Winters (seasonality detected) forecast with prediction intervals and holdout MAE/MAPE.",
                                  price: Money(micros: 20_000), trustTierRequired: .silver, rateLimitPerMinute: 30,
-                                 inputSchema: Self.forecastInput, outputSchema: Self.forecastOutput, examples: [Self.forecastExample]),
+                                 inputSchema: Self.forecastInput, outputSchema: Self.forecastOutput, examples: [Self.forecastExample], streaming: true),
                 ActionDescriptor(name: "detect-anomalies",
                                  description: "Robust z-score (median/MAD) or IQR fences; returns flagged points with scores.",
                                  price: Money(micros: 10_000), trustTierRequired: .silver, rateLimitPerMinute: 60,
@@ -31,7 +31,7 @@ public struct DataInsight: HubCapability {
         do {
             switch action {
             case "analyze-csv": return try analyze(input)
-            case "forecast": return try forecast(input)
+            case "forecast": return try await forecast(input, progress: context.progress)
             case "detect-anomalies": return try detectAnomalies(input)
             default: throw JECPError(.actionNotFound, "data-insight has no action '\(action)'.")
             }
@@ -56,8 +56,10 @@ public struct DataInsight: HubCapability {
         ]
     }
 
-    func forecast(_ input: JSONValue) throws -> JSONValue {
+    func forecast(_ input: JSONValue, progress: ProgressReporter) async throws -> JSONValue {
+        await progress("parsing", 0)
         let series = try Self.series(from: input)
+        await progress("forecasting", 0.2)
         let horizon = Int(input["horizon"]?.numberValue?.integerValue ?? 12)
         let level = input["level"]?.numberValue?.double ?? 0.95
         let period = input["season_period"]?.numberValue?.integerValue.map(Int.init)
@@ -81,7 +83,10 @@ public struct DataInsight: HubCapability {
             }),
             "metrics": .object(metrics),
         ]
-        if input["chart"]?.boolValue == true { output["chart"] = .string(try Self.chart(series, result)) }
+        if input["chart"]?.boolValue == true {
+            await progress("charting", 0.7)
+            output["chart"] = .string(try Self.chart(series, result))
+        }
         return .object(output)
     }
 

@@ -15,7 +15,8 @@ public struct FileChain: HubCapability {
                 ActionDescriptor(name: "image-pipeline",
                                  description: "resize (bilinear, optional keep-aspect), crop, rotate 90/180/270, flip, grayscale, blur, brightness, contrast — in order.",
                                  price: Money(micros: 10_000), trustTierRequired: .gold, rateLimitPerMinute: 30,
-                                 inputSchema: Self.pipelineInput, outputSchema: Self.pipelineOutput, examples: [Self.pipelineExample])
+                                 inputSchema: Self.pipelineInput, outputSchema: Self.pipelineOutput, examples: [Self.pipelineExample],
+                                 streaming: true)
             ])
     }
 
@@ -28,14 +29,17 @@ public struct FileChain: HubCapability {
             try Self.operation(value, path: "/operations/\(index)")
         }
         do {
+            await context.progress("decoding", 0)
             var image = try PNGDecoder.decode(Array(data))
             for (index, operation) in operations.enumerated() {
+                await context.progress("operation \(index + 1)/\(operations.count)", Double(index + 1) / Double(operations.count + 2))
                 do {
                     image = try operation.apply(to: image)
                 } catch {
                     throw error.sizeError ? Self.tooLarge(error) : Self.violation("/operations/\(index)", error.description)
                 }
             }
+            await context.progress("encoding", Double(operations.count + 1) / Double(operations.count + 2))
             let png = try PNGEncoder.encode(image)
             return [
                 "png": .string(Data(png).base64EncodedString()),

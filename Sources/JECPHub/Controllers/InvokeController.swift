@@ -2,7 +2,9 @@ import HTTPTypes
 import Hummingbird
 import JECPHubCore
 import JECPModels
+import NIOCore
 import Prometheus
+import Synchronization
 
 /// `POST /v1/invoke` and the legacy alias `POST /v1/jecp` (spec 01 §2.1).
 struct InvokeController<Store: HubStore>: Sendable {
@@ -16,29 +18,75 @@ struct InvokeController<Store: HubStore>: Sendable {
 
     func invoke(_ request: Request, context: HubRequestContext, legacy: Bool) async throws -> Response {
         var request = request
-        var outcome: InvokeOutcome
+        let response: InvokeResponse
         do {
             let body = try await request.collectBodyBytes(limit: Self.maximumBodyBytes)
             let input = InvokeHTTPRequest(
                 body: body, contentType: request.headers[.contentType], agentIDHeader: request.headers[.xAgentID],
                 apiKeyHeader: request.headers[.xAPIKey], idempotencyKeyHeader: request.headers[.xIdempotencyKey],
                 acceptsEventStream: request.headers[.accept]?.contains("text/event-stream") ?? false)
-            outcome = await services.pools.invoke.run { await services.pipeline.handle(input) }
+            response = await services.pools.invoke.run { await services.pipeline.respond(to: input) }
         } catch let error as JECPError {
             let body = error.envelope(requestID: nil, documentationBase: services.settings.publicURL).serialized()
-            outcome = InvokeOutcome(status: error.httpStatus, body: body, headers: [("Cache-Control", "no-store")] + error.headers, errorCode: error.code)
+            response = .complete(InvokeOutcome(status: error.httpStatus, body: body, headers: [("Cache-Control", "no-store")] + error.headers,
+                                               errorCode: error.code))
         }
+        let legacyHeaders: [(name: String, value: String)] = legacy ? [
+            ("Deprecation", "true"), ("Sunset", Timestamps.imfFixdate(services.settings.legacyAliasSunset)),
+            ("Link", "<https://jecp.dev/spec/v1.0/01-protocol.md#21-legacy-alias>; rel=\"deprecation\""),
+        ] : []
+        switch response {
+        case .complete(let outcome):
+            record(outcome)
+            return .bytes(outcome.body, status: outcome.status, headers: outcome.headers + legacyHeaders)
+        case .stream(let stream):
+            return eventStream(stream, channel: context.channel, headers: legacyHeaders)
+        }
+    }
+
+    func record(_ outcome: InvokeOutcome) {
         if let code = outcome.errorCode { services.metrics.recordError(code) } else if outcome.replayed {
             services.metrics.replays.increment()
         } else {
             services.metrics.invocations.increment()
         }
-        if legacy {
-            outcome.headers.append(contentsOf: [
-                ("Deprecation", "true"), ("Sunset", Timestamps.imfFixdate(services.settings.legacyAliasSunset)),
-                ("Link", "<https://jecp.dev/spec/v1.0/01-protocol.md#21-legacy-alias>; rel=\"deprecation\""),
-            ])
+    }
+
+    /// Runs the stream while writing its events. Events pass through an unbounded buffer so a slow
+    /// client never stalls the work; when the connection closes, the run is cancelled and, not
+    /// having reached its settlement, charges nothing.
+    func eventStream(_ stream: InvokeStream, channel: any Channel, headers: [(name: String, value: String)]) -> Response {
+        let metrics = services.metrics
+        var fields = HTTPFields()
+        fields[.contentType] = "text/event-stream; charset=utf-8"
+        for (name, value) in stream.headers + headers + [("X-Accel-Buffering", "no")] {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }
-        return .bytes(outcome.body, status: outcome.status, headers: outcome.headers)
+        return Response(status: .ok, headers: fields, body: ResponseBody { writer in
+            let (events, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self)
+            let watch = await ConnectionWatch.install(on: channel)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    record(await stream.run(send: { continuation.yield($0) }, isConnected: { !watch.isClosed }))
+                    continuation.finish()
+                }
+                group.addTask {
+                    if await watch.waitForClose() {
+                        metrics.streamDisconnects.increment()
+                        continuation.finish()
+                    }
+                }
+                for await event in events {
+                    do {
+                        try await writer.write(ByteBuffer(bytes: event.bytes))
+                    } catch {
+                        break
+                    }
+                }
+                group.cancelAll()
+            }
+            await watch.uninstall()
+            try await writer.finish(nil)
+        })
     }
 }

@@ -10,6 +10,7 @@ final class HubMetrics: Sendable {
     private let errors = Mutex<[ErrorCode: Counter]>([:])
     let invocations: Counter
     let replays: Counter
+    let streamDisconnects: Counter
 
     static func counter(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "jecp", metricName: name, unitName: "total", helpText: help)
@@ -18,6 +19,7 @@ final class HubMetrics: Sendable {
     init() {
         invocations = registry.makeCounter(descriptor: Self.counter("invocations_completed", "Invocations settled successfully"))
         replays = registry.makeCounter(descriptor: Self.counter("idempotent_replays", "Invocations answered from the idempotency store"))
+        streamDisconnects = registry.makeCounter(descriptor: Self.counter("stream_disconnects", "Streamed invocations whose client left before done"))
     }
 
     func recordResponse(status: Int) {

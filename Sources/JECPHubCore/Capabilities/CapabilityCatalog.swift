@@ -86,6 +86,11 @@ public final class CapabilityCatalog: Sendable {
     /// Lookup by public id (`name` or `namespace/name`) for the discovery routes.
     public func entry(id: String) -> Entry? { try? resolve(id).get() }
 
+    /// `capability/action` ids that accept `delivery.mode = stream`.
+    public var streamingActions: [String] {
+        entries.flatMap { entry in entry.descriptor.actions.filter(\.streaming).map { "\(entry.descriptor.name)/\($0.name)" } }
+    }
+
     /// Capabilities with at least one action usable at `tier`.
     public func usable(at tier: TrustTier) -> [Entry] {
         entries.filter { entry in entry.descriptor.actions.contains { $0.trustTierRequired <= tier } }

@@ -32,6 +32,31 @@ public final class InflightRequests: Sendable {
         }
     }
 
+    /// Waits until the caller owns `key`.
+    public func claim(_ key: String) async -> Claim {
+        while !tryClaim(key) { await waitForRelease(key) }
+        return Claim(key: key, owner: self)
+    }
+
+    /// Ownership of a key, released exactly once: explicitly, or at the latest when the claim is
+    /// dropped, so a streamed response whose body never runs cannot strand its key.
+    public final class Claim: Sendable {
+        let key: String
+        let owner: InflightRequests
+        private let released = Atomic<Bool>(false)
+
+        init(key: String, owner: InflightRequests) {
+            self.key = key
+            self.owner = owner
+        }
+
+        public func release() {
+            if !released.exchange(true, ordering: .acquiringAndReleasing) { owner.release(key) }
+        }
+
+        deinit { release() }
+    }
+
     public func release(_ key: String) {
         let pending = waiters.withLock { $0.removeValue(forKey: key) ?? [] }
         for continuation in pending { continuation.resume() }

@@ -37,21 +37,42 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         self.clock = clock
     }
 
-    /// Runs the pipeline; never throws: every failure is an error envelope.
-    public func handle(_ request: InvokeHTTPRequest) async -> InvokeOutcome {
+    /// Runs the pipeline; never throws: every failure is an error envelope. A request for
+    /// `delivery.mode = stream` that passes every check comes back as a stream to run.
+    public func respond(to request: InvokeHTTPRequest) async -> InvokeResponse {
         var headers: [(name: String, value: String)] = [("Cache-Control", "no-store")]
         var echoID: String?
         do {
-            return try await run(request, headers: &headers, echoID: &echoID)
+            switch try await admit(request, headers: &headers, echoID: &echoID) {
+            case .replay(let outcome, let streamed):
+                return streamed ? .stream(InvokeStream(replaying: outcome)) : .complete(outcome)
+            case .admitted(let invocation) where invocation.envelope.delivery.mode == .stream:
+                return .stream(InvokeStream(headers: invocation.headers) { progress, isConnected in
+                    defer { invocation.claim.release() }
+                    do throws(JECPError) {
+                        return try await complete(invocation, progress: progress, isConnected: isConnected)
+                    } catch {
+                        return failure(error, headers: [], echoID: invocation.envelope.id)
+                    }
+                })
+            case .admitted(let invocation):
+                defer { invocation.claim.release() }
+                return .complete(try await complete(invocation, progress: .silent, isConnected: { true }))
+            }
         } catch {
-            headers.append(contentsOf: error.headers)
-            let body = error.envelope(requestID: echoID, documentationBase: settings.publicURL).serialized()
-            return InvokeOutcome(status: error.httpStatus, body: body, headers: headers, errorCode: error.code)
+            return .complete(failure(error, headers: headers, echoID: echoID))
         }
     }
 
-    private func run(_ request: InvokeHTTPRequest, headers: inout [(name: String, value: String)], echoID: inout String?)
-        async throws(JECPError) -> InvokeOutcome
+    func failure(_ error: JECPError, headers: [(name: String, value: String)], echoID: String?) -> InvokeOutcome {
+        let body = error.envelope(requestID: echoID, documentationBase: settings.publicURL).serialized()
+        return InvokeOutcome(status: error.httpStatus, body: body, headers: headers + error.headers, errorCode: error.code)
+    }
+
+    /// Steps 1–12: everything that can refuse a request before it runs, ending with the claim on
+    /// its idempotency key (or the stored response of an earlier identical request).
+    private func admit(_ request: InvokeHTTPRequest, headers: inout [(name: String, value: String)], echoID: inout String?)
+        async throws(JECPError) -> Admission
     {
         // 1. Media type and JSON.
         if let contentType = request.contentType, !Self.isJSON(contentType) {
@@ -111,19 +132,16 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
 
         // 6. Idempotency: replay, conflict, or claim the key.
         let fingerprint = Self.fingerprint(envelope)
-        let claimKey = agent.id + "\u{0}" + idempotencyKey
-        while true {
-            if inflight.tryClaim(claimKey) { break }
-            await inflight.waitForRelease(claimKey)
-        }
-        defer { inflight.release(claimKey) }
+        let claim = await inflight.claim(agent.id + "\u{0}" + idempotencyKey)
         if let stored = try await storedRecord(agentID: agent.id, key: idempotencyKey, now: nowSeconds) {
+            claim.release()
             guard constantTimeEqual(stored.fingerprint, fingerprint) else {
                 throw JECPError(.duplicateRequest, "Request id '\(idempotencyKey)' was already used for a different request in the last 24 h.",
                                 details: ["id": .string(idempotencyKey), "first_seen_at": .string(Timestamps.rfc3339(stored.createdAt))])
             }
             headers.append(("Idempotent-Replayed", "true"))
-            return InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true)
+            return .replay(InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true),
+                           streamed: envelope.delivery.mode == .stream && request.acceptsEventStream)
         }
 
         // 7. Capability and action.
@@ -152,9 +170,16 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         }
 
         // Delivery modes this Hub does not offer for the action.
-        if envelope.delivery.mode == .stream || request.acceptsEventStream && envelope.delivery.mode != .sync {
-            throw JECPError(.notStreamable, "\(entry.id)/\(descriptor.name) does not stream; send a sync request.",
-                            details: ["capability": .string(entry.id), "action": .string(descriptor.name)])
+        if envelope.delivery.mode == .stream {
+            guard descriptor.streaming else {
+                throw JECPError(.notStreamable, "\(entry.id)/\(descriptor.name) does not stream; send a sync request.",
+                                details: ["capability": .string(entry.id), "action": .string(descriptor.name),
+                                          "streaming_actions": .array(catalog.streamingActions.map { .string($0) })])
+            }
+            guard request.acceptsEventStream else {
+                throw JECPError(.notStreamable, "delivery.mode stream needs the header Accept: text/event-stream (spec 01 §3.5).",
+                                details: ["capability": .string(entry.id), "action": .string(descriptor.name), "expected_accept": "text/event-stream"])
+            }
         }
         if envelope.delivery.mode == .async {
             throw JECPError(.asyncNotSupported, "Asynchronous delivery is not offered by this Hub yet; send delivery.mode sync.",
@@ -204,12 +229,33 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             throw insufficientFunds(price: descriptor.price, balance: agent.balance, freeCallsRemaining: agent.freeCallsRemaining)
         }
 
+        return .admitted(AdmittedInvocation(envelope: envelope, agent: agent, entry: entry, action: action, funding: funding,
+                                             fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: nowSeconds, claim: claim,
+                                             headers: headers))
+    }
+
+    /// Steps 13–14: run the admitted invocation and settle it. A streamed invocation whose client
+    /// left (`isConnected` false, or the task cancelled) is not settled: nothing is charged and the
+    /// idempotency key stays free for a retry.
+    func complete(_ invocation: AdmittedInvocation, progress: ProgressReporter, isConnected: @Sendable () -> Bool)
+        async throws(JECPError) -> InvokeOutcome
+    {
+        let (envelope, agent, entry, action) = (invocation.envelope, invocation.agent, invocation.entry, invocation.action)
+        let (descriptor, funding, fingerprint, idempotencyKey) = (action.descriptor, invocation.funding, invocation.fingerprint, invocation.idempotencyKey)
+        let nowSeconds = invocation.now
+        var headers = invocation.headers
+
         // 13. Execute under the deadline, then settle.
         let started = ContinuousClock.now
         var executionLogger = logger
         executionLogger[metadataKey: "jecp.request_id"] = "\(envelope.id)"
-        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger)
+        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress)
         var output = try await execute(entry: entry, action: action, input: envelope.input, context: context)
+        guard !Task.isCancelled, isConnected() else {
+            logger.info("client left before completion; not charged", metadata: ["jecp.agent": "\(agent.id)", "jecp.request_id": "\(envelope.id)"])
+            throw JECPError(.executionFailed, "The client disconnected before the result was delivered; nothing was charged.",
+                            details: ["reason": "client_disconnected"])
+        }
         if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
             output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
         }

@@ -37,3 +37,29 @@ public struct InvokeOutcome: Sendable {
         self.replayed = replayed
     }
 }
+
+/// What the pipeline answers: a finished response, or a stream the HTTP layer runs while it writes.
+public enum InvokeResponse: Sendable {
+    case complete(InvokeOutcome)
+    case stream(InvokeStream)
+}
+
+enum Admission {
+    /// The stored response of an earlier identical request; `streamed` when it goes out as events.
+    case replay(InvokeOutcome, streamed: Bool)
+    case admitted(AdmittedInvocation)
+}
+
+/// An invocation that passed every check and owns its idempotency key: what remains is running it.
+struct AdmittedInvocation: Sendable {
+    let envelope: InvokeRequest
+    let agent: AgentRecord
+    let entry: CapabilityCatalog.Entry
+    let action: CapabilityCatalog.ResolvedAction
+    let funding: FundingMethod
+    let fingerprint: [UInt8]
+    let idempotencyKey: String
+    let now: Int64
+    let claim: InflightRequests.Claim
+    let headers: [(name: String, value: String)]
+}
