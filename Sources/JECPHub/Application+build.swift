@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Configuration
 import Foundation
 import Hummingbird
@@ -16,8 +17,11 @@ public struct HubStartupInfo: Sendable {
 
 /// Builds the whole Hub: configuration, store, services and routes. The only place that
 /// constructs services.
+///
+/// `capabilities` nil serves the built-ins, with the language model from `jecp.llm.*` when one
+/// is configured; an explicit list is served as given (and no model client is created).
 public func buildApplication(
-    reader: ConfigReader, capabilities: [any HubCapability] = Builtins.all, logger: Logger? = nil,
+    reader: ConfigReader, capabilities: [any HubCapability]? = nil, logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> (application: some ApplicationProtocol, info: HubStartupInfo) {
     let configuration = try HubConfiguration(reader: reader)
@@ -41,7 +45,19 @@ public func buildApplication(
                          provider: configuration.pools.provider, background: configuration.pools.background)
     let store = try SQLiteStore(path: configuration.sqlitePath, readers: pools.totalSize + 2, logger: logger)
     let settings = configuration.settings
-    let catalog = try CapabilityCatalog(operatorNamespace: settings.operatorNamespace, capabilities: capabilities)
+    // One HTTP client for every model call, only when the built-ins will use it.
+    let httpClient = capabilities == nil ? configuration.languageModel.map {
+        HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: $0.httpClientConfiguration, backgroundActivityLogger: logger)
+    } : nil
+    let catalog: CapabilityCatalog
+    do {
+        let languageModel = httpClient.flatMap { client in configuration.languageModel?.makeEngine(httpClient: client) }
+        catalog = try CapabilityCatalog(operatorNamespace: settings.operatorNamespace,
+                                        capabilities: capabilities ?? Builtins.capabilities(languageModel: languageModel))
+    } catch {
+        try? await httpClient?.shutdown()
+        throw error
+    }
     let hasher = KeyHasher(secret: Array(keySecret.utf8))
     let limiter = SlidingWindowLimiter()
     let artifactSigner = ArtifactSigner(secret: Array(keySecret.utf8))
@@ -59,7 +75,8 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
-        services: [StoreLifecycle(store: store, logger: logger), ExpiryPurgeService(store: store, logger: logger)],
+        services: [StoreLifecycle(store: store, logger: logger), ExpiryPurgeService(store: store, logger: logger)]
+            + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     return (application, HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
@@ -91,6 +108,23 @@ struct StoreLifecycle<Store: HubStore>: Service {
             logger.info("database closed")
         } catch {
             logger.error("closing the database failed", metadata: ["jecp.error": "\(error)"])
+        }
+    }
+}
+
+/// Shuts the model client down once the server has drained (services stop in reverse order, so
+/// in-flight model calls finish first).
+struct HTTPClientLifecycle: Service {
+    let client: HTTPClient
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try await client.shutdown()
+            logger.debug("language model client shut down")
+        } catch {
+            logger.error("shutting down the language model client failed", metadata: ["jecp.error": "\(error)"])
         }
     }
 }

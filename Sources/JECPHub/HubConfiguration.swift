@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import JECPBuiltins
 import JECPHubCore
 import JECPModels
 import Logging
@@ -18,6 +19,8 @@ public struct HubConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var settings: HubSettings
     public var pools: (invoke: Int, read: Int, provider: Int, background: Int)
+    /// The model behind `content-factory`'s generative actions; nil leaves them unavailable.
+    public var languageModel: LanguageModelConfiguration?
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -88,6 +91,41 @@ public struct HubConfiguration: Sendable {
             return size
         }
         pools = (try poolSize("invoke", 64), try poolSize("read", 16), try poolSize("provider", 32), try poolSize("background", 4))
+        languageModel = try Self.languageModel(reader: reader)
+    }
+
+    /// `jecp.llm.*`: all or nothing. Unset kind means no model, but a stray url or model without
+    /// a kind is a mistake worth stopping for.
+    static func languageModel(reader: ConfigReader) throws(Invalid) -> LanguageModelConfiguration? {
+        func value(_ key: ConfigKey, secret: Bool = false) -> String? {
+            reader.string(forKey: key, isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let url = value("jecp.llm.url")
+        let model = value("jecp.llm.model")
+        guard let kindText = value("jecp.llm.kind") else {
+            if url != nil || model != nil {
+                throw Invalid(description: "JECP_LLM_KIND must be set (openai or anthropic) when JECP_LLM_URL or JECP_LLM_MODEL is")
+            }
+            return nil
+        }
+        guard let kind = LanguageModelConfiguration.Kind(rawValue: kindText.lowercased()) else {
+            throw Invalid(description: "JECP_LLM_KIND must be one of openai, anthropic; got '\(kindText)'")
+        }
+        guard let url else { throw Invalid(description: "JECP_LLM_URL is required when JECP_LLM_KIND is set (e.g. https://api.openai.com)") }
+        let parsed = URL(string: url)
+        // Credentials belong in JECP_LLM_API_KEY; never echo a URL that carries some.
+        guard parsed?.user == nil, parsed?.password == nil, !url.contains("@") else {
+            throw Invalid(description: "JECP_LLM_URL must not contain credentials (user@ or user:password@); use JECP_LLM_API_KEY")
+        }
+        guard let parsed, let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = parsed.host, !host.isEmpty, parsed.query == nil, parsed.fragment == nil
+        else {
+            throw Invalid(description: "JECP_LLM_URL must be an http(s) base URL like https://api.anthropic.com, got '\(url)'")
+        }
+        guard let model else { throw Invalid(description: "JECP_LLM_MODEL is required when JECP_LLM_KIND is set") }
+        let timeout = reader.double(forKey: "jecp.llm.timeoutSeconds", default: 30)
+        guard timeout > 0, timeout <= 600 else { throw Invalid(description: "JECP_LLM_TIMEOUT_SECONDS must be in (0, 600], got \(timeout)") }
+        return LanguageModelConfiguration(kind: kind, url: url, apiKey: value("jecp.llm.apiKey", secret: true), model: model, timeoutSeconds: timeout)
     }
 
     public var isHTTPS: Bool { settings.publicURL.hasPrefix("https://") }

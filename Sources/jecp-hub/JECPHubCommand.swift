@@ -47,6 +47,7 @@ struct JECPHubCommand {
               public URL:  \(configuration.settings.publicURL)
               database:    \(configuration.sqlitePath)
               admin token: \(info.adminTokenSource)
+              model:       \(configuration.languageModel.map { "\($0)" } ?? "none (translate, rewrite, generate-social unavailable)")
               try:         curl -s -X POST \(configuration.settings.publicURL)/api/agent/register -H 'Content-Type: application/json' -d '{"name":"my-first-agent"}'
             """)
         try await application.runService()

@@ -41,14 +41,19 @@ import Testing
     @Test func generativeActionsNameTheMissingModel() async throws {
         try await TestHub.run { hub in
             let agent = try await hub.register()
-            let response = try await hub.invoke(agent, capability: "content-factory", action: "translate",
-                                                input: ["text": "hello", "target_lang": "ja"])
-            #expect(response.status == 404)
-            #expect(response.errorCode == "ACTION_NOT_FOUND")
-            #expect(response.json["error"]?["message"]?.stringValue?.contains("language model") == true)
+            let inputs: [String: JSONValue] = [
+                "translate": ["text": "hello", "target_lang": "ja"], "rewrite": ["text": "hello"],
+                "generate-social": ["topic": "hello", "platforms": ["twitter"]],
+            ]
             let catalog = try await hub.get("/v1/capabilities/content-factory")
             let actions = catalog.json["actions"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
-            #expect(!actions.contains("translate"))
+            for (action, input) in inputs {
+                let response = try await hub.invoke(agent, capability: "content-factory", action: action, input: input)
+                #expect(response.status == 404)
+                #expect(response.errorCode == "ACTION_NOT_FOUND")
+                #expect(response.json["error"]?["message"]?.stringValue?.contains("has not configured a language model") == true, "\(action)")
+                #expect(!actions.contains(action))
+            }
         }
     }
 

@@ -1,17 +1,22 @@
 import JECPHubCore
 import JECPModels
 
-/// `content-factory`: text analysis computed locally (no external service, no model).
-/// The generative actions need a language model and stay unavailable until one is configured.
+/// `content-factory`: text analysis computed locally, plus generative actions (`translate`,
+/// `rewrite`, `generate-social`) that need a language model and stay unavailable without one.
 public struct ContentFactory: HubCapability {
-    public init() {}
+    let languageModel: (any LanguageModel)?
+
+    public init(languageModel: (any LanguageModel)? = nil) {
+        self.languageModel = languageModel
+    }
 
     static let noModel = "the operator has not configured a language model (JECP_LLM_KIND, JECP_LLM_URL, JECP_LLM_API_KEY, JECP_LLM_MODEL)"
 
     public var descriptor: CapabilityDescriptor {
         CapabilityDescriptor(
             name: "content-factory", displayName: "Content Factory",
-            description: "Extractive summaries, keywords, language detection (35 languages) and readability statistics.",
+            description: "Extractive summaries, keywords, language detection (35 languages) and readability statistics"
+                + (languageModel == nil ? "." : "; translation, rewriting and social posts by a language model."),
             version: "1.0.0", tags: ["text", "nlp", "summary"],
             actions: [
                 ActionDescriptor(name: "summarize", description: "Extractive summary: the most central sentences in original order, plus key points.",
@@ -26,11 +31,12 @@ public struct ContentFactory: HubCapability {
                 ActionDescriptor(name: "text-stats", description: "Counts, reading/speaking time and readability scores (Flesch, FK grade, fog, SMOG, Coleman-Liau, ARI).",
                                  price: Money(micros: 1_000), trustTierRequired: .bronze, rateLimitPerMinute: 120,
                                  inputSchema: Self.textOnlyInput, outputSchema: Self.statsOutput, examples: [Self.detectExample]),
-            ],
-            unavailableActions: ["translate": Self.noModel, "rewrite": Self.noModel, "generate-social": Self.noModel])
+            ] + (languageModel.map { Self.generativeActions(timeoutSeconds: $0.timeoutSeconds + 5) } ?? []),
+            unavailableActions: languageModel == nil ? Dictionary(uniqueKeysWithValues: Self.generativeActionNames.map { ($0, Self.noModel) }) : [:])
     }
 
     public func execute(action: String, input: JSONValue, context: ExecutionContext) async throws -> JSONValue {
+        if Self.generativeActionNames.contains(action) { return try await generate(action, input: input, context: context) }
         let text = input["text"]?.stringValue ?? ""
         do {
             switch action {

@@ -19,8 +19,9 @@ struct TestHub {
     let databasePath: String
 
     /// Builds a Hub with `overrides` on top of test defaults and runs `body` against it.
+    /// `capabilities: nil` lets the Hub build its built-ins from configuration (with `jecp.llm.*`).
     static func run(
-        _ overrides: [String: ConfigValue] = [:], capabilities: [any HubCapability] = Builtins.all + [TestKit()],
+        _ overrides: [String: ConfigValue] = [:], capabilities: [any HubCapability]? = Builtins.all + [TestKit()],
         mode: TestingSetup = .router, _ body: @Sendable (TestHub) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-tests-\(UUID().uuidString)").path
