@@ -1,3 +1,4 @@
+import JECPHubCore
 import JECPModels
 
 /// Component schemas of the OpenAPI document.

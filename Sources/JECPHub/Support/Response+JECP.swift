@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import JECPHubCore
 import JECPModels
 import NIOCore
 

@@ -1,3 +1,4 @@
+import JECPModels
 /// The one error type that reaches the wire.
 ///
 /// Everything that can go wrong in a request ends as a `JECPError`: its code fixes the HTTP

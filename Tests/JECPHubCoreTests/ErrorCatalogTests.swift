@@ -1,3 +1,4 @@
+import JECPHubCore
 import JECPModels
 import Testing
 

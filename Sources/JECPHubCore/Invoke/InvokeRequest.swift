@@ -1,4 +1,5 @@
 import Foundation
+import JECPModels
 
 /// A `POST /v1/invoke` body that passed envelope validation (spec 01 §3.2).
 public struct InvokeRequest: Sendable {
