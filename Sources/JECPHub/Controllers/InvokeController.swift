@@ -57,6 +57,7 @@ struct InvokeController<Store: HubStore>: Sendable {
     /// having reached its settlement, charges nothing.
     func eventStream(_ stream: InvokeStream, channel: any Channel, headers: [(name: String, value: String)]) -> Response {
         let metrics = services.metrics
+        let pool = services.pools.invoke
         var fields = HTTPFields()
         fields[.contentType] = "text/event-stream; charset=utf-8"
         for (name, value) in stream.headers + headers + [("X-Accel-Buffering", "no")] {
@@ -67,7 +68,8 @@ struct InvokeController<Store: HubStore>: Sendable {
             let watch = await ConnectionWatch.install(on: channel)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    record(await stream.run(send: { continuation.yield($0) }, isConnected: { !watch.isClosed }))
+                    // The run holds an invoke-pool slot like a synchronous call (its admission released its own).
+                    record(await pool.run { await stream.run(send: { continuation.yield($0) }, isConnected: { !watch.isClosed }) })
                     continuation.finish()
                 }
                 group.addTask {
