@@ -37,12 +37,29 @@ enum OpenAPIDocument {
         let agent = ["agentId", "apiKey"]
         let invoke = operation("invoke", "Invoke a capability action (charged only on success)", tag: "invoke", security: nil,
                                body: "InvokeRequest", success: ("200", "Completed (or the stored response of an idempotent replay)", "InvokeSuccess"))
-        var legacy = invoke.objectValue!
+        var streamed = invoke.objectValue!
+        // delivery.mode = stream with Accept: text/event-stream answers with Server-Sent Events.
+        if case .object(var responses)? = streamed["responses"], case .object(var ok)? = responses["200"], case .object(var content)? = ok["content"] {
+            content["text/event-stream"] = ["schema": ["type": "string", "description": "status, progress, result, done or error events (spec 01 §4.2)"]]
+            ok["content"] = .object(content)
+            responses["200"] = .object(ok)
+            streamed["responses"] = .object(responses)
+        }
+        let invokeOperation = JSONValue.object(streamed)
+        var legacy = streamed
         legacy["operationId"] = "invokeLegacy"
         legacy["deprecated"] = true
         legacy["summary"] = "Legacy alias of /v1/invoke (sunset 2028-01-01)"
         let paths: JSONValue = [
-            "/v1/invoke": ["post": invoke],
+            "/v1/invoke": ["post": invokeOperation],
+            "/v1/artifacts/{id}": ["get": ["operationId": "getArtifact", "summary": "An artifact of delivery.format url (the signed URL is the credential)",
+                                           "tags": ["invoke"],
+                                           "parameters": [pathParameter("id"),
+                                                          ["name": "expires", "in": "query", "required": true, "schema": ["type": "integer"]],
+                                                          ["name": "sig", "in": "query", "required": true, "schema": ["type": "string"]]],
+                                           "responses": ["200": ["description": "The artifact bytes", "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]],
+                                                         "304": ["description": "Not modified (If-None-Match)"],
+                                                         "default": errorResponse]]],
             "/v1/jecp": ["post": .object(legacy)],
             "/api/agent/register": ["post": operation("registerAgent", "Register an agent", tag: "agents", security: nil, body: "RegisterRequest",
                                                       success: ("201", "Registered; api_key is shown once", "RegisterResponse"))],
