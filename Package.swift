@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "jecp-hub", targets: ["jecp-hub"]),
         .library(name: "JECPModels", targets: ["JECPModels"]),
         .library(name: "JECPHub", targets: ["JECPHub"]),
+        .library(name: "JECPClient", targets: ["JECPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -88,6 +89,31 @@ let package = Package(
             name: "jecp-hub",
             dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: upcoming
+        ),
+        .target(
+            name: "JECPClient",
+            dependencies: [
+                "JECPModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "JECPClientTests",
+            dependencies: [
+                "JECPClient", "JECPModels", "JECPHub", "JECPHubCore", "JECPBuiltins",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
         .testTarget(name: "JECPHubCoreTests", dependencies: ["JECPHubCore", "JECPModels"]),
