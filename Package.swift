@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "jecp-hub", targets: ["jecp-hub"]),
         .library(name: "JECPModels", targets: ["JECPModels"]),
         .library(name: "JECPHub", targets: ["JECPHub"]),
+        .executable(name: "jecp", targets: ["jecp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -87,6 +89,23 @@ let package = Package(
         .executableTarget(
             name: "jecp-hub",
             dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: upcoming
+        ),
+        // The CLI: JECPClient and ArgumentParser only, never Hummingbird, GRDB or PostgresNIO.
+        .executableTarget(
+            name: "jecp",
+            dependencies: ["JECPModels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
+        // Depends on the executable so `swift build --build-tests` builds the binary the CLI tests run.
+        .testTarget(
+            name: "JECPCLITests",
+            dependencies: [
+                "jecp", "JECPModels", "JECPHub", "JECPBuiltins",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
