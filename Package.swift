@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "jecp-hub", targets: ["jecp-hub"]),
         .library(name: "JECPModels", targets: ["JECPModels"]),
         .library(name: "JECPHub", targets: ["JECPHub"]),
+        .library(name: "JECPClient", targets: ["JECPClient"]),
         .executable(name: "jecp", targets: ["jecp"]),
     ],
     dependencies: [
@@ -91,10 +92,40 @@ let package = Package(
             dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: upcoming
         ),
-        // The CLI: JECPClient and ArgumentParser only, never Hummingbird, GRDB or PostgresNIO.
+        .target(
+            name: "JECPClient",
+            dependencies: [
+                "JECPModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "JECPClientTests",
+            dependencies: [
+                "JECPClient", "JECPModels", "JECPHub", "JECPHubCore", "JECPBuiltins",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The CLI: JECPClient and ArgumentParser (and swift-log), never Hummingbird, GRDB or PostgresNIO.
         .executableTarget(
             name: "jecp",
-            dependencies: ["JECPModels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "JECPClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Only to quiet the SDK's logger (it is a dependency of JECPClient already).
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         // Depends on the executable so `swift build --build-tests` builds the binary the CLI tests run.
