@@ -1,5 +1,5 @@
 import ArgumentParser
-import JECPModels
+import JECPClient
 
 struct Logout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

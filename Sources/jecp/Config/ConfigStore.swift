@@ -1,5 +1,5 @@
 import Foundation
-import JECPModels
+import JECPClient
 
 #if canImport(Glibc)
 import Glibc

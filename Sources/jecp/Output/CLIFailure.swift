@@ -1,4 +1,4 @@
-import JECPModels
+import JECPClient
 
 /// Every failure a command reports: a Hub error, an SDK client-side error or a local one
 /// (usage, config). One shape so human output, `--json` envelopes and exit codes agree.

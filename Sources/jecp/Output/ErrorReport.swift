@@ -1,4 +1,4 @@
-import JECPModels
+import JECPClient
 
 /// Turns a failure into what the user sees: the JECP error envelope with `--json`, otherwise the
 /// message, the listed violations and the Hub's `next_action` as a command to run next.

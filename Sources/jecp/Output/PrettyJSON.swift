@@ -1,4 +1,4 @@
-import JECPModels
+import JECPClient
 
 extension JSONValue {
     /// Indented JSON with sorted keys: stable output for `--json` and readable for people.

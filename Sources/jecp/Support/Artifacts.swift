@@ -1,5 +1,5 @@
 import Foundation
-import JECPModels
+import JECPClient
 
 /// Binary outputs of an invocation (PDFs, images) that `--out DIR` writes to files.
 ///

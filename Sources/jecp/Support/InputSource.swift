@@ -1,5 +1,5 @@
 import Foundation
-import JECPModels
+import JECPClient
 
 /// The `input` of `jecp invoke`: `--input '{"a":1}'`, `--input @file.json`, `--input -` or piped
 /// stdin. Parsed strictly, so a typo is reported here instead of as a Hub validation error.
