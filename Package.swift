@@ -133,6 +133,7 @@ let package = Package(
             name: "JECPCLITests",
             dependencies: [
                 "jecp", "JECPModels", "JECPHub", "JECPBuiltins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

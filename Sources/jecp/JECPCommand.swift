@@ -48,7 +48,7 @@ enum JECPMain {
                 ErrorReport.print(failure, console: Console(json: true))
                 Foundation.exit((usage ? CLIExitCode.usage : CLIExitCode.other).rawValue)
             }
-            fputs(JECPCommand.fullMessage(for: error) + "\n", stderr)
+            FileHandle.standardError.write(Data((JECPCommand.fullMessage(for: error) + "\n").utf8))
             Foundation.exit((usage ? CLIExitCode.usage : CLIExitCode.other).rawValue)
         }
     }

@@ -35,7 +35,7 @@ import Testing
                 "title": ["type": "string"],
             ],
         ]
-        let output: JSONValue = ["pdf": Self.base64(Self.pdf), "report": ["csv": Self.base64(Array("a,b\n1,2\n".utf8))], "title": "JVBERi0xLjcgbm90IGEgZmlsZQ=="]
+        let output: JSONValue = ["pdf": Self.base64(Self.pdf), "report": ["csv": Self.base64(Array("a,b\n1,2\n".utf8))], "title": "Invoice 42"]
         let artifacts = Artifact.extract(from: output, outputSchema: schema)
         #expect(artifacts.map(\.pointer) == ["/pdf", "/report/csv"])
         #expect(artifacts.map(\.fileExtension) == ["pdf", "csv"])
@@ -43,6 +43,8 @@ import Testing
     }
 
     @Test func undeclaredFieldsCountOnlyWithRecognizableMagic() {
+        // Shorter than any real file: never mistaken for one.
+        #expect(Artifact.extract(from: ["t": "JVBERi0x"], outputSchema: nil).isEmpty)
         let output: JSONValue = ["chart": Self.base64(Self.png), "note": "hello world, not base64 at all", "blob": Self.base64(Array(repeating: 7, count: 40))]
         let artifacts = Artifact.extract(from: output, outputSchema: nil)
         #expect(artifacts.map(\.pointer) == ["/chart"])

@@ -27,20 +27,23 @@ extension CLIFailure {
 
 extension CommandContext {
     /// A client for this run's Hub, with the given (or the resolved) credentials.
-    func makeClient(credentials: AgentCredentials? = nil, anonymous: Bool = false, timeout: Duration = .seconds(30)) -> JECPClient {
+    func makeClient(credentials: AgentCredentials? = nil, anonymous: Bool = false, timeout: Duration = .seconds(30),
+                    retryPolicy: RetryPolicy = .default) -> JECPClient
+    {
         let credentials = anonymous ? nil : credentials ?? settings.credentials
         // The SDK logs through swift-log's default stderr handler; a CLI must not, except when asked.
         var logger = Logger(label: "jecp-cli")
         logger.logLevel = environment["JECP_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return JECPClient(configuration: JECPClientConfiguration(
-            baseURL: settings.hub, agentID: credentials?.id, apiKey: credentials?.apiKey, timeout: timeout, logger: logger))
+            baseURL: settings.hub, agentID: credentials?.id, apiKey: credentials?.apiKey, timeout: timeout, retryPolicy: retryPolicy,
+            logger: logger))
     }
 
     /// Runs `body` with a client and always shuts the client down, also on failure.
     func withClient<T: Sendable>(credentials: AgentCredentials? = nil, anonymous: Bool = false, timeout: Duration = .seconds(30),
-                                 _ body: (JECPClient) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
+                                 retryPolicy: RetryPolicy = .default, _ body: (JECPClient) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
     {
-        let client = makeClient(credentials: credentials, anonymous: anonymous, timeout: timeout)
+        let client = makeClient(credentials: credentials, anonymous: anonymous, timeout: timeout, retryPolicy: retryPolicy)
         let result: Result<T, CLIFailure>
         do {
             result = .success(try await body(client))

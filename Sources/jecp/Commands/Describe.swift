@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JECPClient
 
 struct Describe: AsyncParsableCommand {
@@ -30,7 +31,7 @@ struct Describe: AsyncParsableCommand {
             if let version = detail["version"]?.stringValue { header += console.styled("  v\(version)", .dim) }
             console.out(header)
             if let description = detail["description"]?.stringValue { console.out(description) }
-            if let tags = detail["tags"]?.arrayValue, !tags.isEmpty { console.out(console.styled("tags: ", .dim) + tags.cellText) }
+            if let tags = detail["tags"]?.arrayValue, !tags.isEmpty { console.out(console.styled("tags: ", .dim) + JSONValue.array(tags).cellText) }
             for action in detail["actions"]?.arrayValue ?? [] {
                 let name = action["id"]?.stringValue ?? action["name"]?.stringValue ?? "?"
                 console.out()

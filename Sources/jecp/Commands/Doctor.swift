@@ -53,8 +53,9 @@ struct Doctor: AsyncParsableCommand {
         let started = ContinuousClock.now
         var hubDate: Date?
         var reachable = false
-        do {
-            hubDate = try await context.withClient(anonymous: true, timeout: .seconds(10)) { client throws(CLIFailure) in
+        do throws(CLIFailure) {
+            // One short attempt: a doctor should answer quickly, also when nothing listens.
+            hubDate = try await context.withClient(anonymous: true, timeout: .seconds(5), retryPolicy: .none) { client throws(CLIFailure) in
                 try await context.call("Contacting \(hub)") { () async throws -> Date? in try await client.hubDate() }
             }
             let elapsed = ContinuousClock.now - started
@@ -67,7 +68,7 @@ struct Doctor: AsyncParsableCommand {
         }
         // 2. The agent guide.
         if reachable {
-            do {
+            do throws(CLIFailure) {
                 let guide = try await context.call("Reading the agent guide") { () async throws -> AgentGuide in try await JECPClient.discover(hub: hub) }
                 let version = guide.raw["version"]?.stringValue
                 if guide.raw["register_endpoint"]?.stringValue != nil || guide.registrationURL != nil, version != nil {
@@ -87,7 +88,7 @@ struct Doctor: AsyncParsableCommand {
         // 3. Credentials.
         if let credentials = context.settings.credentials {
             if reachable {
-                do {
+                do throws(CLIFailure) {
                     let profile = try await context.withClient { client throws(CLIFailure) in
                         try await context.call("Checking the credentials") { () async throws -> AgentProfile in try await client.me() }
                     }

@@ -27,7 +27,7 @@ struct RotateKey: AsyncParsableCommand {
             }
             var config = context.config
             config.agent = AgentCredentials(id: credentials.id, apiKey: rotation.apiKey)
-            do {
+            do throws(CLIFailure) {
                 try context.store.save(config)
             } catch {
                 // The Hub already switched keys: losing the new one would lock the agent out.

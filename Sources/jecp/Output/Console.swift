@@ -38,13 +38,13 @@ struct Console: Sendable {
         return environment["TERM"] != "dumb"
     }
 
+    // Unbuffered writes to the descriptors: stdout and stderr interleave in the order written.
     func out(_ text: String = "") {
-        fputs(text + "\n", stdout)
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     func err(_ text: String) {
-        fflush(stdout)
-        fputs(text + "\n", stderr)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Human-only notes (hints, summaries): suppressed with `--json`.
@@ -64,12 +64,7 @@ struct Console: Sendable {
     /// Runs `body`, showing a spinner and `label` on stderr while it takes longer than a blink.
     func withProgress<T: Sendable>(_ label: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         guard showsProgress else { return try await body() }
-        enum Outcome: Sendable {
-            case value(T)
-            case spinnerStopped
-        }
-        fflush(stdout)
-        return try await withThrowingTaskGroup(of: Outcome.self) { group in
+        return try await withThrowingTaskGroup(of: ProgressOutcome<T>.self) { group in
             group.addTask { .value(try await body()) }
             group.addTask {
                 // Quick calls finish before the first frame, so nothing flickers.
@@ -78,12 +73,12 @@ struct Console: Sendable {
                 var index = 0
                 var drawn = false
                 while !Task.isCancelled {
-                    fputs("\r\(frames[index % frames.count]) \(label)", stderr)
+                    FileHandle.standardError.write(Data("\r\(frames[index % frames.count]) \(label)".utf8))
                     drawn = true
                     index += 1
                     try? await Task.sleep(for: .milliseconds(100))
                 }
-                if drawn { fputs("\r\u{1B}[2K", stderr) }
+                if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
                 return .spinnerStopped
             }
             defer { group.cancelAll() }
@@ -98,4 +93,9 @@ struct Console: Sendable {
             preconditionFailure("the body task always produces a value or throws")
         }
     }
+}
+
+private enum ProgressOutcome<T: Sendable>: Sendable {
+    case value(T)
+    case spinnerStopped
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-text table with aligned columns. Alignment is computed on the unstyled text and
 /// color is applied afterwards, so escape sequences never shift a column.
 struct Table: Sendable {
