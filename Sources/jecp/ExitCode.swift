@@ -10,16 +10,17 @@ enum CLIExitCode: Int32, CaseIterable, Sendable {
     case network = 6
     case server = 7
 
+    /// Short enough for an 80-column `--help` (argument-parser rewraps longer lines).
     var summary: String {
         switch self {
         case .ok: "success"
-        case .other: "any other error (e.g. unreadable config, Hub route missing)"
-        case .usage: "usage: bad flags or arguments, or the Hub rejected the request as invalid (input schema, unknown capability)"
-        case .auth: "authentication or authorization: missing or invalid credentials, trust tier too low, agent suspended"
-        case .payment: "payment or mandate: free calls used up, balance or budget too low, mandate expired"
+        case .other: "other error (config file, missing Hub route, ...)"
+        case .usage: "usage: bad arguments, invalid input, unknown capability"
+        case .auth: "auth: missing/invalid credentials, trust tier, suspended"
+        case .payment: "payment: free calls used up, balance/budget, mandate expired"
         case .rateLimited: "rate limited: retry after the delay shown"
-        case .network: "network or timeout: the Hub could not be reached or did not answer in time"
-        case .server: "Hub or provider failure (5xx, execution failed, provider error)"
+        case .network: "network or timeout: the Hub did not answer"
+        case .server: "Hub or provider failure (5xx, execution failed)"
         }
     }
 

@@ -11,9 +11,9 @@ struct JECPCommand: AsyncParsableCommand {
             (errors as the JECP error envelope) and nothing else is printed.
 
             CONFIGURATION:
-              Credentials live in $XDG_CONFIG_HOME/jecp/config.json (default ~/.config/jecp/config.json, mode 0600).
-              JECP_BASE_URL, JECP_AGENT_ID and JECP_API_KEY override it; --hub overrides everything.
-              NO_COLOR disables color.
+              $XDG_CONFIG_HOME/jecp/config.json (default ~/.config/jecp/), mode 0600.
+              Overrides: JECP_BASE_URL, JECP_AGENT_ID, JECP_API_KEY; --hub wins.
+              NO_COLOR=1 disables color. JECP_LOG_LEVEL=debug shows SDK logs.
 
             \(CLIExitCode.helpText)
             """,

@@ -2,6 +2,9 @@ import Configuration
 import Foundation
 import JECPModels
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The built `jecp` binary against a live in-process Hub on loopback, each test with its own
 /// config directory.
@@ -276,6 +279,41 @@ import Testing
             let all = try await user.run(["logout", "--all"])
             #expect(all.status == 0)
             #expect(!FileManager.default.fileExists(atPath: user.configPath))
+        }
+    }
+
+    @Test func streamPrintsEventsLiveAndSavesTheChart() async throws {
+        try await LiveHub.run { hub in
+            let user = CLIProcess(hub: hub.url)
+            defer { user.remove() }
+            let (id, _) = try await user.register()
+            let series = (0..<48).map { String(100 + ($0 % 12) * 4 + $0) }.joined(separator: ",")
+            let input = #"{"series": [\#(series)], "horizon": 6, "chart": true}"#
+
+            // Bronze cannot forecast yet: exit 3 and the fallback capabilities as the way forward.
+            let early = try await user.run(["invoke", "hub", "data-insight", "forecast", "--input", input])
+            #expect(early.status == 3, "\(early.stderr)")
+            #expect(early.stderr.contains("INSUFFICIENT_TRUST"))
+            #expect(early.stderr.contains("reach the silver tier"))
+
+            try await hub.setTierFloor(agentID: id, tier: "silver")
+            let outDirectory = user.home + "/charts"
+            let streamed = try await user.run(["invoke", "hub", "data-insight", "forecast", "--input", input, "--stream", "--out", outDirectory])
+            #expect(streamed.status == 0, "\(streamed.stdout) \(streamed.stderr)")
+            #expect(streamed.stdout.contains("▸ working"))
+            #expect(streamed.stdout.contains("forecasting"))
+            #expect(streamed.stdout.contains("▸ done"))
+            #expect(streamed.stdout.contains("\"predictions\""))
+            let files = try FileManager.default.contentsOfDirectory(atPath: outDirectory)
+            #expect(files.contains { $0.hasSuffix(".png") }, "\(files)")
+
+            let json = try await user.run(["invoke", "hub/data-insight", "forecast", "--input", input, "--stream", "--json"])
+            #expect(json.status == 0)
+            #expect(json.stderr.isEmpty)
+            let names = json.json["events"]?.arrayValue?.compactMap { $0["event"]?.stringValue } ?? []
+            #expect(names.first == "status" && names.last == "done" && names.contains("progress") && names.contains("result"))
+            #expect(json.json["output"]?["predictions"]?.arrayValue?.count == 6)
+            #expect(json.json["done"]?["billing"] != nil)
         }
     }
 

@@ -77,7 +77,7 @@ struct Describe: AsyncParsableCommand {
             if let values = property["enum"]?.arrayValue { type += " " + values.map(\.cellText).joined(separator: "|") }
             table.append([name + (required.contains(name) ? "*" : ""), type, property["description"]?.stringValue ?? ""])
         }
-        return table.render().split(separator: "\n").dropFirst().map(String.init)
+        return table.render().split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
     }
 
     /// Single-quoted for POSIX shells.
