@@ -4,6 +4,9 @@ import Foundation
 public struct InvokeOptions: Sendable {
     /// The JECP request id, also the idempotency key. Default: a fresh `req_<hex>`, reused on every retry.
     public var requestID: String?
+    /// `X-Idempotency-Key`, when deduplication should use a key other than the request id
+    /// (`^[A-Za-z0-9_-]{4,64}$`). Sent unchanged on every retry.
+    public var idempotencyKey: String?
     /// Send the credentials inside a mandate (budget, expiry, provenance) instead of headers only.
     public var mandate: MandateOptions?
     /// At most 4 KB serialized; stored with the invocation.
@@ -13,8 +16,9 @@ public struct InvokeOptions: Sendable {
     public var recovery: RecoveryOptions
 
     public init(requestID: String? = nil, mandate: MandateOptions? = nil, metadata: JSONValue? = nil,
-                delivery: DeliveryOptions? = nil, recovery: RecoveryOptions = .none) {
+                delivery: DeliveryOptions? = nil, recovery: RecoveryOptions = .none, idempotencyKey: String? = nil) {
         self.requestID = requestID
+        self.idempotencyKey = idempotencyKey
         self.mandate = mandate
         self.metadata = metadata
         self.delivery = delivery

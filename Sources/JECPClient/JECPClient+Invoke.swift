@@ -75,7 +75,8 @@ extension JECPClient {
         // twice (with provenance the Hub then answers DUPLICATE_REQUEST instead of a replay).
         let response = try await requester.send(retry: true, requestID: requestID) { () throws(JECPError) -> TransportRequest in
             request("POST", "/v1/invoke", body: try invokeBody(capability, action, input: input, requestID: requestID,
-                                                                mandate: mandate, options: options))
+                                                                mandate: mandate, options: options),
+                    extraHeaders: options.idempotencyKey.map { [("X-Idempotency-Key", $0)] } ?? [])
         }
         let envelope = try Self.json(response)
         let notice = deprecation(from: response.headers)

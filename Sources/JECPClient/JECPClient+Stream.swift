@@ -9,6 +9,8 @@ extension JECPClient {
     public func invokeStream(_ capability: String, _ action: String, input: JSONValue, options: InvokeOptions = .init())
         -> AsyncThrowingStream<StreamEvent, any Error>
     {
+        var options = options
+        options.requestID = options.requestID ?? Self.freshRequestID()
         let state = StreamState(client: self, capability: capability, action: action, input: input, options: options)
         return AsyncThrowingStream(unfolding: { try await state.next() })
     }
@@ -20,7 +22,8 @@ extension JECPClient {
         return try await requester.withRetries(retry: true, requestID: requestID) { () async throws(JECPError) -> TransportStreamResponse in
             let body = try invokeBody(capability, action, input: input, requestID: requestID, mandate: options.mandate, options: options,
                                       delivery: DeliveryOptions(mode: .stream, format: options.delivery?.format ?? .base64))
-            let outbound = request("POST", "/v1/invoke", body: body, extraHeaders: [("Accept", "text/event-stream")])
+            let outbound = request("POST", "/v1/invoke", body: body, extraHeaders: [("Accept", "text/event-stream")]
+                + (options.idempotencyKey.map { [("X-Idempotency-Key", $0)] } ?? []))
             let response: TransportStreamResponse
             do {
                 response = try await requester.transport.stream(outbound)
@@ -96,13 +99,13 @@ final class StreamState: @unchecked Sendable {
                 finished = true
                 return .cancelled(reason: "The connection closed before a terminal event.")
             }
-            pending += parser.feed(chunk).map(StreamEvent.init(sse:))
+            pending += parser.feed(chunk).map { StreamEvent(sse: $0, requestID: options.requestID) }
         }
     }
 }
 
 extension StreamEvent {
-    init(sse event: SSEParser.Event) {
+    init(sse event: SSEParser.Event, requestID: String?) {
         guard let json = try? JSONValue(parsing: Array(event.data.utf8)) else {
             self = .other(name: event.name, data: event.data)
             return
@@ -124,7 +127,7 @@ extension StreamEvent {
         case "error":
             let code = json["code"]?.stringValue.flatMap(ErrorCode.init(rawValue:))
             self = .error(JECPError(envelopeError: json, nextAction: nil, status: code?.httpStatus, retryAfter: nil,
-                                    requestID: json["request_id"]?.stringValue))
+                                    requestID: json["request_id"]?.stringValue ?? requestID))
         case "open": self = .open(json)
         case "chunk": self = .chunk(delta: json["delta"]?.stringValue ?? "", index: json["index"]?.numberValue?.integerValue.map { Int($0) })
         case "meter": self = .meter(json)

@@ -26,7 +26,11 @@ public struct JECPClientConfiguration: Sendable {
 
 /// Automatic retries of calls that are safe to repeat: `invoke` (the same request id every
 /// attempt, so the Hub's idempotency makes a repeat harmless) and GETs. Retried on 408, 429,
-/// 5xx and network errors; never on key rotation, top-ups, registration or other writes.
+/// 5xx, timeouts and network errors, except codes whose repeat cannot help (`EXECUTION_FAILED`,
+/// `OUTPUT_INVALID`, `COMPOSITE_STEP_FAILED`, `ASYNC_NOT_SUPPORTED`). Never retried: key rotation,
+/// top-ups, registration. The wait is the Hub's `Retry-After` (seconds or HTTP date, at most
+/// `maxRetryAfter`), else exponential backoff with full jitter; cancelling the task ends it with
+/// `JECPError.Code.cancelled`.
 public struct RetryPolicy: Sendable {
     /// Total attempts including the first.
     public var maxAttempts: Int

@@ -182,3 +182,23 @@ import Testing
         #expect(missing.status == 404)
     }
 }
+
+extension InvokeTests {
+    @Test func hubDateReadsTheDateHeaderOfAPlainTextRoute() async throws {
+        let transport = FakeTransport([.response(TransportResponse(status: 200, headers: [("Content-Type", "text/plain"), ("Date", "Sun, 06 Nov 1994 08:49:37 GMT")],
+                                                                   body: Array("ok\n".utf8)))])
+        let date = try await Fixtures.client(transport).hubDate()
+        #expect(date == Date(timeIntervalSince1970: 784_111_777))
+        #expect(transport.requests.first?.url == "http://hub.test/health/live")
+        #expect(transport.requests.first?.header("X-API-Key") == nil)
+    }
+
+    @Test func idempotencyKeyHeaderAndQueryEncoding() async throws {
+        let transport = FakeTransport([Fixtures.success(), Fixtures.json(200, ["transactions": [], "next_cursor": nil])])
+        let client = Fixtures.client(transport)
+        _ = try await client.invoke("a", "b", input: [:], options: InvokeOptions(idempotencyKey: "idem-key-1"))
+        #expect(transport.requests.first?.header("X-Idempotency-Key") == "idem-key-1")
+        _ = try await client.transactions(cursor: "a+b/c=", limit: 3)
+        #expect(transport.requests.last?.url == "http://hub.test/v1/agents/me/transactions?limit=3&cursor=a%2Bb%2Fc%3D")
+    }
+}

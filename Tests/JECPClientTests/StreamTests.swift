@@ -115,3 +115,50 @@ import Testing
         #expect(transport.bodies[0]["id"] == transport.bodies[1]["id"])
     }
 }
+
+extension StreamTests {
+    @Test func errorEventsCarryTheRequestID() async throws {
+        let transport = FakeTransport([Self.sse(["event: error\ndata: {\"code\":\"EXECUTION_FAILED\",\"message\":\"boom\"}\n\n"])])
+        var events: [StreamEvent] = []
+        let stream = Fixtures.client(transport).invokeStream("a", "b", input: [:], options: InvokeOptions(requestID: "req-stream-1", idempotencyKey: "idem-1"))
+        for try await event in stream { events.append(event) }
+        guard case .error(let error) = events.first else { Issue.record("no error"); return }
+        #expect(error.requestID == "req-stream-1")
+        #expect(error.status == 500)
+        #expect(transport.requests.first?.header("X-Idempotency-Key") == "idem-1")
+    }
+
+    @Test func consumerCancellationThrowsCancelled() async throws {
+        // A body that never ends: the consumer's cancellation must still end the iteration.
+        let (body, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+        continuation.yield(Array("event: status\ndata: {\"state\":\"working\"}\n\n".utf8))
+        let transport = HangingTransport(body: body)
+        let client = JECPClient(configuration: .init(baseURL: "http://hub.test", agentID: Fixtures.agentID, apiKey: Fixtures.apiKey), transport: transport)
+        let outcome = await withTaskGroup(of: (Int, JECPError?).self) { group in
+            group.addTask {
+                var count = 0
+                do {
+                    for try await _ in client.invokeStream("a", "b", input: [:]) { count += 1 }
+                    return (count, nil)
+                } catch {
+                    return (count, error as? JECPError)
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            group.cancelAll()
+            return await group.next() ?? (0, nil)
+        }
+        continuation.finish()
+        #expect(outcome.0 == 1)
+        #expect(outcome.1?.code == .cancelled)
+    }
+}
+
+/// Streams a body the test controls; `AsyncThrowingStream` ends its iteration on cancellation.
+struct HangingTransport: JECPTransport {
+    let body: AsyncThrowingStream<[UInt8], any Error>
+    func send(_ request: TransportRequest) async throws -> TransportResponse { TransportResponse(status: 500) }
+    func stream(_ request: TransportRequest) async throws -> TransportStreamResponse {
+        TransportStreamResponse(status: 200, headers: [], body: body)
+    }
+}
