@@ -317,6 +317,24 @@ import FoundationNetworking
         }
     }
 
+    @Test func rateLimitIsExitCode5WithTheWait() async throws {
+        try await LiveHub.run(["jecp.registrationRpm": 1]) { hub in
+            let first = CLIProcess(hub: hub.url)
+            defer { first.remove() }
+            _ = try await first.register()
+            let second = CLIProcess(hub: hub.url)
+            defer { second.remove() }
+            let json = try await second.run(["register", "--name", "cli-too-fast", "--json"])
+            #expect(json.status == 5, "\(json.stdout)")
+            #expect(json.json["error"]?["code"] == "RATE_LIMITED")
+            #expect(json.json["next_action"]?["type"] == "wait")
+            let human = try await second.run(["register", "--name", "cli-too-fast"])
+            #expect(human.status == 5)
+            #expect(human.stderr.range(of: #"next: retry in \d+ s"#, options: .regularExpression) != nil, "\(human.stderr)")
+            #expect(second.config == nil)
+        }
+    }
+
     @Test func usageErrorsExitWith2() async throws {
         let user = CLIProcess(hub: nil)
         defer { user.remove() }

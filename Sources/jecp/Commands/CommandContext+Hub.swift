@@ -28,7 +28,7 @@ extension CLIFailure {
 extension CommandContext {
     /// A client for this run's Hub, with the given (or the resolved) credentials.
     func makeClient(credentials: AgentCredentials? = nil, anonymous: Bool = false, timeout: Duration = .seconds(30),
-                    retryPolicy: RetryPolicy = .default) -> JECPClient
+                    retryPolicy: RetryPolicy = .cli) -> JECPClient
     {
         let credentials = anonymous ? nil : credentials ?? settings.credentials
         // The SDK logs through swift-log's default stderr handler; a CLI must not, except when asked.
@@ -41,7 +41,7 @@ extension CommandContext {
 
     /// Runs `body` with a client and always shuts the client down, also on failure.
     func withClient<T: Sendable>(credentials: AgentCredentials? = nil, anonymous: Bool = false, timeout: Duration = .seconds(30),
-                                 retryPolicy: RetryPolicy = .default, _ body: (JECPClient) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
+                                 retryPolicy: RetryPolicy = .cli, _ body: (JECPClient) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
     {
         let client = makeClient(credentials: credentials, anonymous: anonymous, timeout: timeout, retryPolicy: retryPolicy)
         let result: Result<T, CLIFailure>
@@ -67,4 +67,10 @@ extension CommandContext {
     func emit(_ document: JSONValue) {
         console.out(document.prettyPrinted())
     }
+}
+
+extension RetryPolicy {
+    /// A person is waiting: transient failures are retried quickly, but a long Retry-After is
+    /// reported ("retry in N s", exit 5) instead of silently sleeping for up to a minute.
+    static var cli: RetryPolicy { RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(5), maxRetryAfter: .seconds(5)) }
 }
