@@ -335,6 +335,20 @@ import FoundationNetworking
         }
     }
 
+    @Test func aBrokenConfigIsReportedAndLogoutAllClearsIt() async throws {
+        let user = CLIProcess(hub: nil)
+        defer { user.remove() }
+        try FileManager.default.createDirectory(atPath: user.home + "/jecp", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: user.configPath, contents: Data("{broken".utf8))
+        let whoami = try await user.run(["whoami", "--json"])
+        #expect(whoami.status == 1)
+        #expect(whoami.json["error"]?["code"] == "CONFIG_ERROR")
+        #expect(whoami.json["error"]?["message"]?.stringValue?.contains(user.configPath) == true)
+        let logout = try await user.run(["logout", "--all"])
+        #expect(logout.status == 0, "\(logout.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: user.configPath))
+    }
+
     @Test func usageErrorsExitWith2() async throws {
         let user = CLIProcess(hub: nil)
         defer { user.remove() }

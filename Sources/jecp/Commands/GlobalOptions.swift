@@ -19,11 +19,18 @@ struct CommandContext: Sendable {
     let settings: Settings
     let environment: [String: String]
 
-    init(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+    /// `tolerateBrokenConfig` lets `logout --all` delete a config file that no longer parses.
+    init(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+         tolerateBrokenConfig: Bool = false) throws(CLIFailure)
+    {
         self.environment = environment
         console = Console(json: global.json, environment: environment)
         store = ConfigStore(environment: environment)
-        config = try store.load()
+        do {
+            config = try store.load()
+        } catch where tolerateBrokenConfig {
+            config = CLIConfig()
+        }
         settings = try Settings.resolve(hubFlag: global.hub, environment: environment, config: config)
     }
 
@@ -35,12 +42,12 @@ struct CommandContext: Sendable {
 
 /// Runs a command body and turns every failure into its report and exit status.
 enum CommandRunner {
-    static func run(_ global: GlobalOptions, context errorContext: ErrorReport.Context = .init(),
+    static func run(_ global: GlobalOptions, context errorContext: ErrorReport.Context = .init(), tolerateBrokenConfig: Bool = false,
                     _ body: (CommandContext) async throws(CLIFailure) -> Void) async throws
     {
         let console = Console(json: global.json)
         do {
-            let context = try CommandContext(global)
+            let context = try CommandContext(global, tolerateBrokenConfig: tolerateBrokenConfig)
             try await body(context)
         } catch {
             if !error.isReported { ErrorReport.print(error, console: console, context: errorContext) }

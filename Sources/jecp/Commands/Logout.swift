@@ -56,7 +56,7 @@ struct Logout: AsyncParsableCommand {
 
     func run() async throws {
         let scope = scope
-        try await CommandRunner.run(global) { context throws(CLIFailure) in
+        try await CommandRunner.run(global, tolerateBrokenConfig: scope.contains(.all)) { context throws(CLIFailure) in
             let (updated, removed) = Self.apply(scope, to: context.config)
             if scope.contains(.all) {
                 try context.store.delete()
@@ -72,7 +72,9 @@ struct Logout: AsyncParsableCommand {
                 ]).prettyPrinted())
                 return
             }
-            if removed.isEmpty {
+            if scope.contains(.all) {
+                console.out("Deleted \(context.store.path).")
+            } else if removed.isEmpty {
                 console.out("Nothing to remove: no \(scope.contains(.provider) && !scope.contains(.agent) ? "provider" : "agent") credentials are saved.")
             } else {
                 console.out("Removed \(removed.joined(separator: ", ")) from \(context.store.path).")
