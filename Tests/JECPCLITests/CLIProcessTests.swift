@@ -156,6 +156,38 @@ import FoundationNetworking
         }
     }
 
+    @Test func paidCallsRespectTheBudgetAndShowInTransactions() async throws {
+        try await LiveHub.run(["jecp.freeCalls": 0]) { hub in
+            let user = CLIProcess(hub: hub.url)
+            defer { user.remove() }
+            let (id, _) = try await user.register()
+            try await hub.credit(agentID: id, usdc: "1")
+
+            let tooLow = try await user.run(["invoke", "hub/document-pipeline", "generate-invoice", "--input", Self.invoiceInput, "--budget", "0.001", "--json"])
+            #expect(tooLow.status == 4)
+            #expect(tooLow.json["error"]?["code"] == "INSUFFICIENT_BUDGET")
+            let human = try await user.run(["invoke", "hub/document-pipeline", "generate-invoice", "--input", Self.invoiceInput, "--budget", "0.001"])
+            #expect(human.stderr.contains("next: raise --budget to at least 0.005"))
+
+            let paid = try await user.run(["invoke", "hub/document-pipeline", "generate-invoice", "--input", Self.invoiceInput, "--budget", "0.01",
+                                           "--expires-in", "5m"])
+            #expect(paid.status == 0, "\(paid.stderr)")
+            #expect(paid.stderr.contains("paid 0.005 USDC"))
+            #expect(paid.stderr.contains("balance 0.995 USDC"))
+
+            let whoami = try await user.run(["whoami", "--json"])
+            #expect(whoami.json["balance_usdc"]?.numberValue?.text == "0.995")
+            let transactions = try await user.run(["transactions", "--json"])
+            #expect(transactions.status == 0)
+            let amounts = transactions.json["transactions"]?.arrayValue?.compactMap { $0["amount_usdc"]?.numberValue?.text } ?? []
+            #expect(amounts.contains("-0.005") && amounts.contains("1"), "\(amounts)")
+            let table = try await user.run(["transactions"])
+            #expect(table.stdout.hasPrefix("DATE"))
+            #expect(table.stdout.contains("-0.005"))
+            #expect(table.stdout.contains("hub/document-pipeline generate-invoice") || table.stdout.contains("document-pipeline generate-invoice"))
+        }
+    }
+
     @Test func catalogAndDescribeListCapabilities() async throws {
         try await LiveHub.run { hub in
             let user = CLIProcess(hub: hub.url)

@@ -14,6 +14,17 @@ struct LiveHub: Sendable {
     static let adminToken = "cli-test-admin-token-0123456789abcdef"
     let url: String
 
+    /// Credits an agent's wallet through the operator API.
+    func credit(agentID: String, usdc: String) async throws {
+        var request = URLRequest(url: URL(string: "\(url)/admin/v1/agents/\(agentID)/credit")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(Self.adminToken)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(#"{"amount_usdc": \#(usdc), "reason": "cli test", "idempotency_key": "\#(UUID().uuidString)"}"#.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        try #require((200..<300).contains((response as? HTTPURLResponse)?.statusCode ?? 0), "credit failed: \(String(decoding: data, as: UTF8.self))")
+    }
+
     /// Raises an agent's trust tier through the operator API (tiers otherwise take many calls).
     func setTierFloor(agentID: String, tier: String) async throws {
         var request = URLRequest(url: URL(string: "\(url)/admin/v1/agents/\(agentID)")!)
