@@ -101,15 +101,16 @@ struct Invoke: AsyncParsableCommand {
         let result = try await context.call("Invoking \(capability) \(action)") { () async throws -> InvokeResult<JSONValue> in
             try await client.invoke(capability, action, input: input, options: options)
         }
-        let written = try await saveArtifacts(result.output, requestID: result.requestID, client: client, context: context)
         let console = context.console
+        let schema = out != nil || !console.json ? await outputSchema(client, context: context) : nil
+        let written = try saveArtifacts(result.output, schema: schema, requestID: result.requestID)
         if console.json {
             var document = result.raw.objectValue ?? ["output": result.output]
             if out != nil { document["artifacts"] = .array(written.map(\.json)) }
             context.emit(.object(document))
             return
         }
-        printOutput(result.output, written: written, context: context)
+        printOutput(result.output, schema: schema, written: written, context: context)
         console.note(console.styled(Self.footer(billing: result.billing, execution: result.execution, requestID: result.requestID,
                                                 replayed: result.replayed), .dim, stderr: true))
     }
@@ -139,7 +140,8 @@ struct Invoke: AsyncParsableCommand {
         }
         let requestID = options.requestID ?? ""
         let result = output ?? .null
-        let written = try await saveArtifacts(result, requestID: requestID, client: client, context: context)
+        let schema = out != nil || !console.json ? await outputSchema(client, context: context) : nil
+        let written = try saveArtifacts(result, schema: schema, requestID: requestID)
         if console.json {
             var document: [String: JSONValue] = [
                 "jecp": "1.0", "status": "completed", "id": .string(requestID), "output": result, "events": .array(events),
@@ -149,7 +151,7 @@ struct Invoke: AsyncParsableCommand {
             context.emit(.object(document))
             return
         }
-        printOutput(result, written: written, context: context)
+        printOutput(result, schema: schema, written: written, context: context)
         if let finish {
             console.note(console.styled(Self.footer(billing: finish.billing, execution: finish.execution, requestID: requestID, replayed: false),
                                         .dim, stderr: true))
@@ -165,24 +167,28 @@ struct Invoke: AsyncParsableCommand {
         }
     }
 
-    /// With `--out`: looks up the action's output schema (best effort; magic bytes cover a
-    /// missing one) and writes every artifact.
-    func saveArtifacts(_ output: JSONValue, requestID: String, client: JECPClient, context: CommandContext) async throws(CLIFailure) -> [WrittenArtifact] {
+    /// The action's output schema, which says which properties are files. Best effort: magic
+    /// bytes still find PDFs and images without it.
+    func outputSchema(_ client: JECPClient, context: CommandContext) async -> JSONValue? {
+        let (capability, action) = (capabilityID, action)
+        let detail = try? await context.call("Reading the output schema") { () async throws -> JSONValue in try await client.capability(id: capability) }
+        return detail?["actions"]?.arrayValue?.first { ($0["id"]?.stringValue ?? $0["name"]?.stringValue) == action }?["output_schema"]
+    }
+
+    /// With `--out`: writes every artifact and returns where each went.
+    func saveArtifacts(_ output: JSONValue, schema: JSONValue?, requestID: String) throws(CLIFailure) -> [WrittenArtifact] {
         guard let out else { return [] }
-        let capability = capabilityID
-        let detail = try? await context.call("Saving artifacts") { () async throws -> JSONValue in try await client.capability(id: capability) }
-        let schema = detail?["actions"]?.arrayValue?.first { ($0["id"]?.stringValue ?? $0["name"]?.stringValue) == action }?["output_schema"]
         let artifacts = Artifact.extract(from: output, outputSchema: schema)
         let files = try Artifact.write(artifacts, to: (out as NSString).expandingTildeInPath, stem: requestID)
         return zip(artifacts, files).map { WrittenArtifact(artifact: $0, file: $1) }
     }
 
     /// The output without base64 blobs: written artifacts show their file, others a size note.
-    func printOutput(_ output: JSONValue, written: [WrittenArtifact], context: CommandContext) {
+    func printOutput(_ output: JSONValue, schema: JSONValue?, written: [WrittenArtifact], context: CommandContext) {
         let console = context.console
         var shown = output
         let files = Dictionary(written.map { ($0.artifact.path, $0.file) }, uniquingKeysWith: { first, _ in first })
-        for artifact in Artifact.extract(from: output, outputSchema: nil) where files[artifact.path] == nil {
+        for artifact in Artifact.extract(from: output, outputSchema: schema) where files[artifact.path] == nil {
             shown = Self.replacing(shown, at: artifact.path[...],
                                    with: .string("<\(artifact.mediaType ?? "binary"), \(artifact.bytes.count) bytes: use --out DIR to save>"))
         }
