@@ -209,6 +209,12 @@ import FoundationNetworking
             #expect(!taggedCapabilities.isEmpty)
             #expect(taggedCapabilities.allSatisfy { $0["tags"]?.arrayValue?.contains("pdf") == true })
 
+            let byProvider = try await user.run(["catalog", "--provider", "hub", "--json"])
+            #expect(byProvider.json["capabilities"]?.arrayValue?.allSatisfy { $0["id"]?.stringValue?.hasPrefix("hub/") == true } == true)
+            let none = try await user.run(["catalog", "--provider", "nobody"])
+            #expect(none.status == 0)
+            #expect(none.stdout.contains("No capabilities from provider 'nobody'"))
+
             let table = try await user.run(["catalog"])
             #expect(table.status == 0)
             let lines = table.stdout.split(separator: "\n")
