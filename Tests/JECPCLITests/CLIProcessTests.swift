@@ -67,7 +67,7 @@ import FoundationNetworking
             defer { user.remove() }
             _ = try await user.register()
             let input = user.home + "/invoice.json"
-            FileManager.default.createFile(atPath: input, contents: Data(Self.invoiceInput.utf8))
+            _ = FileManager.default.createFile(atPath: input, contents: Data(Self.invoiceInput.utf8))
             let outDirectory = user.home + "/out"
             let result = try await user.run(["invoke", "hub", "document-pipeline", "generate-invoice", "--input", "@" + input, "--out", outDirectory])
             #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
@@ -383,7 +383,7 @@ import FoundationNetworking
         let user = CLIProcess(hub: nil)
         defer { user.remove() }
         try FileManager.default.createDirectory(atPath: user.home + "/jecp", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: user.configPath, contents: Data("{broken".utf8))
+        _ = FileManager.default.createFile(atPath: user.configPath, contents: Data("{broken".utf8))
         let whoami = try await user.run(["whoami", "--json"])
         #expect(whoami.status == 1)
         #expect(whoami.json["error"]?["code"] == "CONFIG_ERROR")

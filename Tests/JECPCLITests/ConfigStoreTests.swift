@@ -44,7 +44,7 @@ import Testing
         let base = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: base) }
         try FileManager.default.createDirectory(atPath: base + "/jecp", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        FileManager.default.createFile(atPath: base + "/jecp/config.json", contents: Data("{}".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: base + "/jecp/config.json", contents: Data("{}".utf8), attributes: [.posixPermissions: 0o644])
         let store = ConfigStore(environment: ["XDG_CONFIG_HOME": base])
         try store.save(CLIConfig(agent: AgentCredentials(id: "agt_1", apiKey: "k")))
         #expect(try Self.permissions(base + "/jecp") == 0o700)
@@ -83,7 +83,7 @@ import Testing
         let store = ConfigStore(environment: ["XDG_CONFIG_HOME": base])
         #expect(try store.load() == CLIConfig())
         try FileManager.default.createDirectory(atPath: base + "/jecp", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: store.path, contents: Data("{not json".utf8))
+        _ = FileManager.default.createFile(atPath: store.path, contents: Data("{not json".utf8))
         let error = #expect(throws: CLIFailure.self) { try store.load() }
         #expect(error?.code == "CONFIG_ERROR")
         #expect(error?.message.contains(store.path) == true)

@@ -8,7 +8,7 @@ import Testing
     @Test func readsInlineFileAndStdin() throws {
         #expect(try InputSource.read(#"{"a":1}"#, standardInput: { nil }) == ["a": 1])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-input-\(UUID().uuidString).json").path
-        FileManager.default.createFile(atPath: path, contents: Data(#"{"b":"x"}"#.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(#"{"b":"x"}"#.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try InputSource.read("@" + path, standardInput: { nil }) == ["b": "x"])
         #expect(try InputSource.read("-", standardInput: { Data(#"{"c":true}"#.utf8) }) == ["c": true])

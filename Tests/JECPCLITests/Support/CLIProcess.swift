@@ -42,9 +42,9 @@ struct CLIProcess: Sendable {
         let scratch = home + "/run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
-        FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
-        FileManager.default.createFile(atPath: scratch + "/in", contents: Data((stdin ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/in", contents: Data((stdin ?? "").utf8))
         let process = Process()
         process.executableURL = path
         process.arguments = arguments + (hubFlag && hub != nil ? ["--hub", hub!] : [])
