@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "JECPModels", targets: ["JECPModels"]),
         .library(name: "JECPHub", targets: ["JECPHub"]),
         .library(name: "JECPClient", targets: ["JECPClient"]),
+        .executable(name: "jecp", targets: ["jecp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -114,6 +116,29 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The CLI: JECPClient and ArgumentParser (and swift-log), never Hummingbird, GRDB or PostgresNIO.
+        .executableTarget(
+            name: "jecp",
+            dependencies: [
+                "JECPClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Only to quiet the SDK's logger (it is a dependency of JECPClient already).
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Depends on the executable so `swift build --build-tests` builds the binary the CLI tests run.
+        .testTarget(
+            name: "JECPCLITests",
+            dependencies: [
+                "jecp", "JECPModels", "JECPHub", "JECPBuiltins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
         ),
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
         .testTarget(name: "JECPHubCoreTests", dependencies: ["JECPHubCore", "JECPModels"]),

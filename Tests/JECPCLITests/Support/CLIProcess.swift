@@ -1,0 +1,82 @@
+import Foundation
+import JECPModels
+import Testing
+
+/// Runs the built `jecp` binary with a private config directory, the way a person would.
+struct CLIProcess: Sendable {
+    struct Result: Sendable {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var json: JSONValue { (try? JSONValue(parsing: stdout)) ?? .null }
+    }
+
+    /// `XDG_CONFIG_HOME` (and `HOME`) of this "user".
+    let home: String
+    let hub: String?
+
+    init(hub: String?) {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-cli-home-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        self.hub = hub
+    }
+
+    var configPath: String { home + "/jecp/config.json" }
+
+    var config: JSONValue? {
+        FileManager.default.contents(atPath: configPath).flatMap { try? JSONValue(parsing: $0) }
+    }
+
+    static var executable: URL? {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [directory, directory.deletingLastPathComponent(), directory.deletingLastPathComponent().deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("jecp") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }
+    }
+
+    /// Runs `jecp arguments` (with `--hub` when this user has one) and waits for it to exit.
+    /// Output goes to files, not pipes: a large `--json` document can never block the child.
+    func run(_ arguments: [String], hubFlag: Bool = true, environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
+        let path = try #require(Self.executable, "jecp is not built next to the test bundle")
+        let scratch = home + "/run-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        _ = FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch + "/in", contents: Data((stdin ?? "").utf8))
+        let process = Process()
+        process.executableURL = path
+        process.arguments = arguments + (hubFlag && hub != nil ? ["--hub", hub!] : [])
+        process.environment = ["XDG_CONFIG_HOME": home, "HOME": home, "PATH": "/usr/bin:/bin", "TERM": "dumb"].merging(environment) { $1 }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/out"))
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/err"))
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch + "/in"))
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        try process.run()
+        // Poll instead of waitUntilExit: blocking a cooperative thread could starve the in-process Hub.
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("jecp \(arguments.joined(separator: " ")) did not finish in 120 s")
+        }
+        try? output.close()
+        try? errors.close()
+        try? input.close()
+        let stdout = String(decoding: FileManager.default.contents(atPath: scratch + "/out") ?? Data(), as: UTF8.self)
+        let stderr = String(decoding: FileManager.default.contents(atPath: scratch + "/err") ?? Data(), as: UTF8.self)
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Registers an agent and returns its id and key.
+    func register(_ name: String = "cli-agent-\(UUID().uuidString.prefix(8))") async throws -> (id: String, key: String) {
+        let result = try await run(["register", "--name", name, "--json"])
+        try #require(result.status == 0, "register failed: \(result.stdout) \(result.stderr)")
+        return (try #require(result.json["agent_id"]?.stringValue), try #require(result.json["api_key"]?.stringValue))
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: home) }
+}
