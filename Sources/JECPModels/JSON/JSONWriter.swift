@@ -59,3 +59,8 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON with sorted keys, so printing a value shows exactly what goes on the wire.
+    public var description: String { serializedString() }
+}
