@@ -13,6 +13,10 @@ let package = Package(
         .executable(name: "jecp-hub", targets: ["jecp-hub"]),
         .library(name: "JECPModels", targets: ["JECPModels"]),
         .library(name: "JECPHub", targets: ["JECPHub"]),
+        // For the Benchmarks package (a path dependency); the Hub's own code needs none of these as products.
+        .library(name: "JECPHubCore", targets: ["JECPHubCore"]),
+        .library(name: "JECPSchema", targets: ["JECPSchema"]),
+        .library(name: "JECPStoreSQLite", targets: ["JECPStoreSQLite"]),
         .library(name: "JECPClient", targets: ["JECPClient"]),
         .executable(name: "jecp", targets: ["jecp"]),
     ],

@@ -55,7 +55,7 @@ extension InvokePipeline {
     }
 
     /// SHA-256 over `capability | action | canonical input | provenance` (ADR-0001).
-    static func fingerprint(_ request: InvokeRequest) -> [UInt8] {
+    public static func fingerprint(_ request: InvokeRequest) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: Array(request.capability.utf8))
         hasher.update(data: [UInt8(ascii: "|")])
