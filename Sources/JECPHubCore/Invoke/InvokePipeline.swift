@@ -251,13 +251,14 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         executionLogger[metadataKey: "jecp.request_id"] = "\(envelope.id)"
         let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress)
         var output = try await execute(entry: entry, action: action, input: envelope.input, context: context)
+        if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
+            output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
+        }
+        // Last look at the client before money moves: the window left is the settlement itself.
         guard !Task.isCancelled, isConnected() else {
             logger.info("client left before completion; not charged", metadata: ["jecp.agent": "\(agent.id)", "jecp.request_id": "\(envelope.id)"])
             throw JECPError(.executionFailed, "The client disconnected before the result was delivered; nothing was charged.",
                             details: ["reason": "client_disconnected"])
-        }
-        if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
-            output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
         }
         let elapsed = ContinuousClock.now - started
         let durationMS = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
