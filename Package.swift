@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "JECPHubCore", targets: ["JECPHubCore"]),
         .library(name: "JECPSchema", targets: ["JECPSchema"]),
         .library(name: "JECPStoreSQLite", targets: ["JECPStoreSQLite"]),
+        .library(name: "JECPStorePostgres", targets: ["JECPStorePostgres"]),
         .library(name: "JECPClient", targets: ["JECPClient"]),
         .executable(name: "jecp", targets: ["jecp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["CommandLineArguments"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -60,6 +62,18 @@ let package = Package(
                 "JECPHubCore", "JECPModels",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "JECPStorePostgres",
+            dependencies: [
+                "JECPHubCore", "JECPModels",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
@@ -78,7 +92,7 @@ let package = Package(
         .target(
             name: "JECPHub",
             dependencies: [
-                "JECPHubCore", "JECPModels", "JECPSchema", "JECPStoreSQLite", "JECPBuiltins",
+                "JECPHubCore", "JECPModels", "JECPSchema", "JECPStoreSQLite", "JECPStorePostgres", "JECPBuiltins",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -144,6 +158,13 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Starts a throwaway PostgreSQL cluster from the installed server binaries, for the tests that need one.
+        .target(name: "JECPTestPostgres", dependencies: [], path: "Tests/Support/JECPTestPostgres"),
+        .testTarget(
+            name: "JECPStoreTests",
+            dependencies: ["JECPStoreSQLite", "JECPStorePostgres", "JECPHubCore", "JECPModels", "JECPTestPostgres",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
         .testTarget(name: "JECPHubCoreTests", dependencies: ["JECPHubCore", "JECPModels"]),
         .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"]),
@@ -151,8 +172,8 @@ let package = Package(
         .testTarget(
             name: "JECPHubTests",
             dependencies: [
-                "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPModels",
-                "JECPBuiltins", "JECPSchema",
+                "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPStorePostgres", "JECPModels",
+                "JECPBuiltins", "JECPSchema", "JECPTestPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -5,6 +5,7 @@ import Hummingbird
 import JECPBuiltins
 import JECPHubCore
 import JECPModels
+import JECPStorePostgres
 import JECPStoreSQLite
 import Logging
 import ServiceLifecycle
@@ -43,7 +44,29 @@ public func buildApplication(
 
     let pools = HubPools(invoke: configuration.pools.invoke, read: configuration.pools.read,
                          provider: configuration.pools.provider, background: configuration.pools.background)
+    let secrets = HubSecrets(adminToken: adminToken, keySecret: keySecret)
+    if let postgres = configuration.postgres {
+        let store = try await PostgresStore(configuration: postgres, logger: logger)
+        return (try await assemble(store: store, pools: pools, secrets: secrets, configuration: configuration, capabilities: capabilities,
+                                   logger: logger, onServerRunning: onServerRunning),
+                HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
+    }
     let store = try SQLiteStore(path: configuration.sqlitePath, readers: pools.totalSize + 2, logger: logger)
+    return (try await assemble(store: store, pools: pools, secrets: secrets, configuration: configuration, capabilities: capabilities,
+                               logger: logger, onServerRunning: onServerRunning),
+            HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
+}
+
+struct HubSecrets {
+    let adminToken: String
+    let keySecret: String
+}
+
+/// Everything above the store, the same for every backend.
+private func assemble<Store: HubStore>(
+    store: Store, pools: HubPools, secrets: HubSecrets, configuration: HubConfiguration, capabilities: [any HubCapability]?,
+    logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+) async throws -> Application<RouterResponder<HubRequestContext>> {
     let settings = configuration.settings
     // One HTTP client for every model call, only when the built-ins will use it.
     let httpClient = capabilities == nil ? configuration.languageModel.map {
@@ -58,28 +81,26 @@ public func buildApplication(
         try? await httpClient?.shutdown()
         throw error
     }
-    let hasher = KeyHasher(secret: Array(keySecret.utf8))
-    let limiter = SlidingWindowLimiter()
-    let artifactSigner = ArtifactSigner(secret: Array(keySecret.utf8))
+    let hasher = KeyHasher(secret: Array(secrets.keySecret.utf8))
+    let artifactSigner = ArtifactSigner(secret: Array(secrets.keySecret.utf8))
     let services = HubServices(
         store: store, settings: settings, catalog: catalog,
-        pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher, limiter: limiter,
-                                 nonces: NonceReplayCache(), inflight: InflightRequests(), artifactSigner: artifactSigner, logger: logger),
-        agents: AgentService(store: store, settings: settings, hasher: hasher, limiter: limiter),
-        admin: AdminService(store: store, adminToken: adminToken),
+        pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher,
+                                 inflight: InflightRequests(), artifactSigner: artifactSigner, logger: logger),
+        agents: AgentService(store: store, settings: settings, hasher: hasher),
+        admin: AdminService(store: store, adminToken: secrets.adminToken),
         pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
     // Connections idle for 60 s are closed (slow-loris defense; a 408 for slow bodies is still to do).
-    let application = Application(
+    return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
-        services: [StoreLifecycle(store: store, logger: logger), ExpiryPurgeService(store: store, logger: logger)]
+        services: [StoreLifecycle(store: store), ExpiryPurgeService(store: store, logger: logger)]
             + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
-    return (application, HubStartupInfo(configuration: configuration, adminTokenSource: adminTokenSource))
 }
 
 /// All routes, with the error middleware outermost.
@@ -99,16 +120,9 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
 /// (services stop in reverse order, and the HTTP server is the last one listed).
 struct StoreLifecycle<Store: HubStore>: Service {
     let store: Store
-    let logger: Logger
 
-    func run() async throws {
-        try? await gracefulShutdown()
-        do {
-            try await store.close()
-            logger.info("database closed")
-        } catch {
-            logger.error("closing the database failed", metadata: ["jecp.error": "\(error)"])
-        }
+    func run() async {
+        await store.run()
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import JECPBuiltins
 import JECPHubCore
 import JECPModels
+import JECPStorePostgres
 import Logging
 
 /// The Hub's configuration, read once from swift-configuration and validated.
@@ -14,6 +15,8 @@ public struct HubConfiguration: Sendable {
     public var port: Int
     public var dbKind: String
     public var sqlitePath: String
+    /// Set when `DB_KIND=postgres`.
+    public var postgres: PostgresStoreConfiguration?
     public var adminToken: String?
     public var keySecret: String?
     public var logLevel: Logger.Level
@@ -31,8 +34,8 @@ public struct HubConfiguration: Sendable {
         port = reader.int(forKey: "http.port", default: 8080)
         guard (0...65_535).contains(port) else { throw Invalid(description: "HTTP_PORT must be 0...65535 (0 picks a free port), got \(port)") }
         dbKind = reader.string(forKey: "db.kind", default: "sqlite")
-        guard dbKind == "sqlite" else {
-            throw Invalid(description: "DB_KIND must be 'sqlite' (PostgreSQL support is not built yet), got '\(dbKind)'")
+        guard ["sqlite", "postgres"].contains(dbKind) else {
+            throw Invalid(description: "DB_KIND must be 'sqlite' or 'postgres', got '\(dbKind)'")
         }
         sqlitePath = reader.string(forKey: "db.sqlitePath", default: "./.jecp/hub.sqlite")
         adminToken = reader.string(forKey: "jecp.adminToken", isSecret: true)
@@ -40,6 +43,9 @@ public struct HubConfiguration: Sendable {
             throw Invalid(description: "JECP_ADMIN_TOKEN must be at least 16 characters")
         }
         keySecret = reader.string(forKey: "jecp.keySecret", isSecret: true)
+        if let secret = keySecret, secret.count < 32 {
+            throw Invalid(description: "JECP_KEY_SECRET must be at least 32 characters")
+        }
         let levelText = reader.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
@@ -91,7 +97,57 @@ public struct HubConfiguration: Sendable {
             return size
         }
         pools = (try poolSize("invoke", 64), try poolSize("read", 16), try poolSize("provider", 32), try poolSize("background", 4))
+        if dbKind == "postgres" {
+            // Every node must hash keys and sign artifact URLs alike, and accept the same operator.
+            guard keySecret != nil, adminToken != nil else {
+                throw Invalid(description: "DB_KIND=postgres needs JECP_KEY_SECRET and JECP_ADMIN_TOKEN, the same on every node")
+            }
+            func connections(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
+                let size = reader.int(forKey: ConfigKey("db.postgres.pool.\(name)"), default: fallback)
+                guard (1...512).contains(size) else {
+                    throw Invalid(description: "DB_POSTGRES_POOL_\(name.uppercased()) must be 1...512, got \(size)")
+                }
+                return size
+            }
+            postgres = try Self.postgres(reader: reader, pools: (try connections("invoke", 16), try connections("read", 8),
+                                                                 try connections("provider", 4), try connections("background", 2)))
+        }
         languageModel = try Self.languageModel(reader: reader)
+    }
+
+    /// `db.postgres.url`, or the discrete `db.postgres.host/port/user/password/database/tls`.
+    /// Connections per lane come from `db.postgres.pool.*` (the `db.pool.*` permits bound work in
+    /// flight, which mostly holds no connection); the defaults, 30 a node, let three nodes share a
+    /// server's default `max_connections` of 100.
+    static func postgres(reader: ConfigReader, pools: (invoke: Int, read: Int, provider: Int, background: Int))
+        throws(Invalid) -> PostgresStoreConfiguration
+    {
+        let tlsText = reader.string(forKey: "db.postgres.tls")
+        var configuration: PostgresStoreConfiguration
+        if let url = reader.string(forKey: "db.postgres.url", isSecret: true) {
+            do {
+                configuration = try PostgresStoreConfiguration(url: url, pools: pools)
+            } catch {
+                throw Invalid(description: error.description)
+            }
+        } else {
+            guard let user = reader.string(forKey: "db.postgres.user") else {
+                throw Invalid(description: "DB_KIND=postgres needs DB_POSTGRES_URL, or DB_POSTGRES_HOST and DB_POSTGRES_USER (and PORT, PASSWORD, DATABASE)")
+            }
+            let port = reader.int(forKey: "db.postgres.port", default: 5432)
+            guard (1...65_535).contains(port) else { throw Invalid(description: "DB_POSTGRES_PORT must be 1...65535, got \(port)") }
+            configuration = PostgresStoreConfiguration(
+                host: reader.string(forKey: "db.postgres.host", default: "127.0.0.1"), port: port, username: user,
+                password: reader.string(forKey: "db.postgres.password", isSecret: true),
+                database: reader.string(forKey: "db.postgres.database", default: user), pools: pools)
+        }
+        if let tlsText {
+            guard let mode = PostgresStoreConfiguration.TLSMode(rawValue: tlsText.lowercased()) else {
+                throw Invalid(description: "DB_POSTGRES_TLS must be disable, prefer or require; got '\(tlsText)'")
+            }
+            configuration.tls = mode
+        }
+        return configuration
     }
 
     /// `jecp.llm.*`: all or nothing. Unset kind means no model, but a stray url or model without

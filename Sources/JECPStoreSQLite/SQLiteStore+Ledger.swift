@@ -46,6 +46,7 @@ extension SQLiteStore {
     {
         let (outcome, updated) = try await write { db in try Self.settle(db, invocation, render: render) }
         if let updated { agents.remember(updated) }
+        if case .completed = outcome { try await releaseRequest(agentID: invocation.agentID, key: invocation.idempotencyKey) }
         return outcome
     }
 

@@ -3,6 +3,8 @@ import GRDB
 import JECPHubCore
 import JECPModels
 import Logging
+import ServiceLifecycle
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode through a GRDB `DatabasePool`.
 ///
@@ -14,6 +16,12 @@ public final class SQLiteStore: HubStore {
     let pool: DatabasePool
     let logger: Logger
     let agents = AgentCache()
+    /// Rate windows by window length (the Hub uses one minute; tests use others).
+    let limiters = Mutex<[Double: SlidingWindowLimiter]>([:])
+    let nonces = NonceReplayCache()
+    /// Idempotency claims: `agent \0 key` → lease end. A settled key's claim is dropped at once
+    /// (its stored response answers from then on).
+    let claims = Mutex<[String: Int64]>([:])
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String, readers: Int = 8, logger: Logger) throws {
@@ -62,6 +70,16 @@ public final class SQLiteStore: HubStore {
 
     public func ping() async throws(StoreError) {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func run() async {
+        try? await gracefulShutdown()
+        do {
+            try await close()
+            logger.info("database closed")
+        } catch {
+            logger.error("closing the database failed", metadata: ["jecp.error": "\(error)"])
+        }
     }
 
     public func close() async throws(StoreError) {

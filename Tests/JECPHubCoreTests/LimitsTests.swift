@@ -59,7 +59,7 @@ import Testing
 
 @Suite struct BulkheadTests {
     @Test func neverRunsMoreThanItsSizeAndReportsIdle() async throws {
-        let pool = Bulkhead(name: "read", size: 3)
+        let pool = Bulkhead(lane: .read, size: 3)
         let gauge = Gauge()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<30 {

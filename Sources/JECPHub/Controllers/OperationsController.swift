@@ -52,10 +52,16 @@ struct OperationsController<Store: HubStore>: Sendable {
         let elapsed = ContinuousClock.now - started
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let uptime = (ContinuousClock.now - services.startedAt).components.seconds
+        // On PostgreSQL each lane also has its own connection pool.
+        let connections = Dictionary(uniqueKeysWithValues: services.store.connectionPools.map { ($0.lane, $0) })
         var pools: [String: JSONValue] = [:]
         for pool in services.pools.all {
-            pools[pool.name] = ["size": .number(JSONNumber(pool.size)), "idle": .number(JSONNumber(pool.idle)),
-                                "waiting": .number(JSONNumber(pool.waiting))]
+            var entry: [String: JSONValue] = ["size": .number(JSONNumber(pool.size)), "idle": .number(JSONNumber(pool.idle)),
+                                              "waiting": .number(JSONNumber(pool.waiting))]
+            if let database = connections[pool.lane] {
+                entry["connections"] = ["size": .number(JSONNumber(database.size)), "in_flight": .number(JSONNumber(database.inFlight))]
+            }
+            pools[pool.name] = .object(entry)
         }
         let body: JSONValue = [
             "status": database == "ok" ? "ok" : "down",

@@ -7,14 +7,12 @@ public struct AgentService<Store: HubStore>: Sendable {
     let store: Store
     let settings: HubSettings
     let hasher: KeyHasher
-    let limiter: SlidingWindowLimiter
     let authenticator: Authenticator<Store>
 
-    public init(store: Store, settings: HubSettings, hasher: KeyHasher, limiter: SlidingWindowLimiter) {
+    public init(store: Store, settings: HubSettings, hasher: KeyHasher) {
         self.store = store
         self.settings = settings
         self.hasher = hasher
-        self.limiter = limiter
         self.authenticator = Authenticator(store: store, hasher: hasher, nextActions: NextActions(settings: settings))
     }
 
@@ -24,7 +22,9 @@ public struct AgentService<Store: HubStore>: Sendable {
 
     /// `POST /api/agent/register`. `clientAddress` keys the per-address registration limit.
     public func register(body: JSONValue, clientAddress: String, now: Double) async throws(JECPError) -> JSONValue {
-        let decision = limiter.check(key: "register|\(clientAddress)", limit: settings.registrationPerMinute, now: now)
+        let decision = try await withStore {
+            try await store.checkRate(key: "register|\(clientAddress)", limit: settings.registrationPerMinute, windowSeconds: 60, now: now)
+        }
         guard decision.allowed else {
             throw JECPError(.rateLimited, "At most \(settings.registrationPerMinute) registrations per minute from one address.",
                             details: ["limit_rpm": .number(JSONNumber(decision.limit)), "retry_after_seconds": .number(JSONNumber(decision.retryAfterSeconds)),

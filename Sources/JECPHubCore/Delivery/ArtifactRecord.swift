@@ -1,5 +1,5 @@
 /// A stored artifact served by `GET /v1/artifacts/{id}` until `expiresAt`.
-public struct ArtifactRecord: Sendable {
+public struct ArtifactRecord: Sendable, Equatable {
     public var id: String
     public var agentID: String
     public var mediaType: String

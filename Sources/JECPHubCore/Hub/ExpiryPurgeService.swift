@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Deletes what has outlived its window (idempotency records after 24 h, artifacts after their
-/// URL expiry), periodically, until shutdown.
+/// URL expiry, nonces, rate windows and lapsed claims), periodically, until shutdown. Safe on
+/// every node at once: each store deletes in batches that concurrent purgers skip, not wait on.
 public struct ExpiryPurgeService<Store: HubStore>: Service {
     let store: Store
     let interval: Duration
@@ -31,6 +32,7 @@ public struct ExpiryPurgeService<Store: HubStore>: Service {
     public func purgeOnce(now: Int64 = Timestamps.now()) async {
         await purge("idempotency records") { () async throws(StoreError) -> Int in try await store.purgeExpiredIdempotency(now: now) }
         await purge("artifacts") { () async throws(StoreError) -> Int in try await store.purgeExpiredArtifacts(now: now) }
+        await purge("nonces, rate windows and claims") { () async throws(StoreError) -> Int in try await store.purgeExpiredCoordination(now: now) }
     }
 
     private func purge(_ what: String, _ body: () async throws(StoreError) -> Int) async {

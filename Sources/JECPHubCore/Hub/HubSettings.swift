@@ -21,6 +21,12 @@ public struct HubSettings: Sendable {
     public var artifactTTLSeconds: Int64
     /// Spec 01 §7: larger responses switch to URL delivery by themselves.
     public var maximumInlineResponseBytes: Int
+    /// How long a claim on an idempotency key protects an execution from other nodes: longer than
+    /// any action may run (streams end at 5 min). A node that dies holding one blocks the key
+    /// until then; retries meanwhile get 503 with `Retry-After`.
+    public var claimLeaseSeconds: Int64 = 330
+    /// How long a request waits for the same key to finish on another node before answering 503.
+    public var claimWaitSeconds: Int64 = 30
 
     public init(
         publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",

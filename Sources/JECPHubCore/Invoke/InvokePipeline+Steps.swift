@@ -25,7 +25,7 @@ extension InvokePipeline {
                          nextAction: nextActions.wait(seconds: seconds), headers: [("Retry-After", String(seconds))])
     }
 
-    func verifyProvenance(_ wire: String, mandate: InvokeRequest.Mandate, now: Int64) throws(JECPError) {
+    func verifyProvenance(_ wire: String, mandate: InvokeRequest.Mandate, now: Int64) async throws(JECPError) {
         func mismatch(_ failure: Provenance.Failure, _ message: String, extra: [String: JSONValue] = [:]) -> JECPError {
             var details = extra
             details["subcause"] = .string(failure.rawValue)
@@ -48,7 +48,10 @@ extension InvokePipeline {
         case .failure(.nonceReplay):
             throw mismatch(.nonceReplay, "This provenance nonce was already used.")
         case .success(let verified):
-            guard nonces.insertIfFresh(agentID: mandate.agentID, nonce: verified.nonce, now: now) else {
+            let fresh = try await withStore {
+                try await store.recordNonce(agentID: mandate.agentID, nonce: verified.nonce.lowercased(), now: now, ttlSeconds: Self.nonceTTLSeconds)
+            }
+            guard fresh else {
                 throw mismatch(.nonceReplay, "This provenance nonce was already used in the last 600 s; generate a fresh nonce per request.")
             }
         }
@@ -67,8 +70,57 @@ extension InvokePipeline {
         return Array(hasher.finalize())
     }
 
-    func storedRecord(agentID: String, key: String, now: Int64) async throws(JECPError) -> IdempotencyRecord? {
-        return try await withStore { try await store.idempotencyRecord(agentID: agentID, key: key, now: now) }
+    /// Provenance nonces are remembered twice the ±300 s timestamp window (spec 02 §5.2).
+    static var nonceTTLSeconds: Int64 { 600 }
+
+    enum KeyClaim {
+        case stored(IdempotencyRecord)
+        case claimed(InflightRequests.Claim)
+    }
+
+    /// Owns `(agent, key)` first in this process (concurrent local requests wait here without a
+    /// round trip), then in the store. While a request on another node holds it, polls until that
+    /// one stores its response or gives the key back; after `claimWaitSeconds` it answers 503.
+    func claimKey(agentID: String, key: String, now: Int64) async throws(JECPError) -> KeyClaim {
+        let local = await inflight.claim(agentID + "\u{0}" + key)
+        let deadline = ContinuousClock.now + .seconds(settings.claimWaitSeconds)
+        var pause = Duration.milliseconds(5)
+        while true {
+            let answer: RequestClaim
+            do throws(JECPError) {
+                let leaseUntil = Int64(clock()) + settings.claimLeaseSeconds
+                answer = try await withStore { try await store.claimRequest(agentID: agentID, key: key, now: Int64(clock()), leaseUntil: leaseUntil) }
+            } catch {
+                local.release()
+                throw error
+            }
+            switch answer {
+            case .claimed:
+                return .claimed(local)
+            case .stored(let record):
+                local.release()
+                return .stored(record)
+            case .busy(let leaseUntil):
+                guard ContinuousClock.now < deadline, !Task.isCancelled else {
+                    local.release()
+                    let wait = max(1, min(leaseUntil - Int64(clock()), 60))
+                    throw JECPError(.serviceDegraded, "Request id '\(key)' is still executing on another Hub node; retry with the same id to get its result.",
+                                    details: ["reason": "request_in_progress", "id": .string(key), "retry_after_seconds": .number(JSONNumber(wait))],
+                                    nextAction: nextActions.wait(seconds: Int(wait)), headers: [("Retry-After", String(wait))])
+                }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(200))
+            }
+        }
+    }
+
+    /// Gives the store's claim back; a failure here only delays a retry until the lease ends.
+    func releaseClaim(agentID: String, key: String) async {
+        do {
+            try await store.releaseRequest(agentID: agentID, key: key)
+        } catch {
+            logger.warning("could not release a request claim; it lapses with its lease", metadata: ["jecp.error": "\(error)"])
+        }
     }
 
     /// `Sunset`, `Deprecation` and `Link` headers of spec 01 §4.6.

@@ -13,24 +13,20 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
     let catalog: CapabilityCatalog
     let settings: HubSettings
     let authenticator: Authenticator<Store>
-    let limiter: SlidingWindowLimiter
-    let nonces: NonceReplayCache
     let inflight: InflightRequests
     let nextActions: NextActions
     let artifacts: ArtifactDelivery<Store>
     let logger: Logger
     let clock: @Sendable () -> Double
 
-    public init(store: Store, catalog: CapabilityCatalog, settings: HubSettings, hasher: KeyHasher, limiter: SlidingWindowLimiter,
-                nonces: NonceReplayCache, inflight: InflightRequests, artifactSigner: ArtifactSigner, logger: Logger,
+    public init(store: Store, catalog: CapabilityCatalog, settings: HubSettings, hasher: KeyHasher,
+                inflight: InflightRequests, artifactSigner: ArtifactSigner, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.store = store
         self.catalog = catalog
         self.settings = settings
         self.nextActions = NextActions(settings: settings)
         self.authenticator = Authenticator(store: store, hasher: hasher, nextActions: nextActions)
-        self.limiter = limiter
-        self.nonces = nonces
         self.inflight = inflight
         self.artifacts = ArtifactDelivery(store: store, signer: artifactSigner, settings: settings)
         self.logger = logger
@@ -48,19 +44,27 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
                 return streamed ? .stream(InvokeStream(replaying: outcome)) : .complete(outcome)
             case .admitted(let invocation) where invocation.envelope.delivery.mode == .stream:
                 return .stream(InvokeStream(headers: invocation.headers) { progress, isConnected in
-                    defer { invocation.claim.release() }
-                    do throws(JECPError) {
-                        return try await complete(invocation, progress: progress, isConnected: isConnected)
-                    } catch {
-                        return failure(error, headers: [], echoID: invocation.envelope.id)
-                    }
+                    await finish(invocation, progress: progress, isConnected: isConnected, headers: [])
                 })
             case .admitted(let invocation):
-                defer { invocation.claim.release() }
-                return .complete(try await complete(invocation, progress: .silent, isConnected: { true }))
+                return .complete(await finish(invocation, progress: .silent, isConnected: { true }, headers: headers))
             }
         } catch {
             return .complete(failure(error, headers: headers, echoID: echoID))
+        }
+    }
+
+    /// Runs an admitted invocation and gives its key back: in every case locally, and in the store
+    /// unless a response was stored for it (a failure charged nothing and leaves the key free).
+    private func finish(_ invocation: AdmittedInvocation, progress: ProgressReporter, isConnected: @escaping @Sendable () -> Bool,
+                        headers: [(name: String, value: String)]) async -> InvokeOutcome
+    {
+        defer { invocation.claim.release() }
+        do throws(JECPError) {
+            return try await complete(invocation, progress: progress, isConnected: isConnected)
+        } catch {
+            await releaseClaim(agentID: invocation.agent.id, key: invocation.idempotencyKey)
+            return failure(error, headers: headers, echoID: invocation.envelope.id)
         }
     }
 
@@ -114,7 +118,9 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         let tier = agent.tier
 
         // 4. Per-agent rate limit.
-        let decision = limiter.check(key: agent.id, limit: tier.rateLimitPerMinute, now: now)
+        let decision = try await withStore {
+            try await store.checkRate(key: agent.id, limit: tier.rateLimitPerMinute, windowSeconds: 60, now: now)
+        }
         headers.append(contentsOf: Self.rateLimitHeaders(decision))
         guard decision.allowed else { throw rateLimited(decision, tier: tier) }
 
@@ -126,15 +132,15 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
                                 nextAction: nextActions.renewMandate())
             }
             if let provenance = mandate.provenanceHash {
-                try verifyProvenance(provenance, mandate: mandate, now: nowSeconds)
+                try await verifyProvenance(provenance, mandate: mandate, now: nowSeconds)
             }
         }
 
-        // 6. Idempotency: replay, conflict, or claim the key.
+        // 6. Idempotency: replay, conflict, or claim the key (on every node sharing the database).
         let fingerprint = Self.fingerprint(envelope)
-        let claim = await inflight.claim(agent.id + "\u{0}" + idempotencyKey)
-        if let stored = try await storedRecord(agentID: agent.id, key: idempotencyKey, now: nowSeconds) {
-            claim.release()
+        let claim: InflightRequests.Claim
+        switch try await claimKey(agentID: agent.id, key: idempotencyKey, now: nowSeconds) {
+        case .stored(let stored):
             guard constantTimeEqual(stored.fingerprint, fingerprint) else {
                 throw JECPError(.duplicateRequest, "Request id '\(idempotencyKey)' was already used for a different request in the last 24 h.",
                                 details: ["id": .string(idempotencyKey), "first_seen_at": .string(Timestamps.rfc3339(stored.createdAt))])
@@ -142,8 +148,26 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             headers.append(("Idempotent-Replayed", "true"))
             return .replay(InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true),
                            streamed: envelope.delivery.mode == .stream && request.acceptsEventStream)
+        case .claimed(let owned):
+            claim = owned
         }
+        do throws(JECPError) {
+            return .admitted(try await check(envelope, request: request, agent: agent, fingerprint: fingerprint, idempotencyKey: idempotencyKey,
+                                             now: now, claim: claim, headers: &headers))
+        } catch {
+            await releaseClaim(agentID: agent.id, key: idempotencyKey)
+            claim.release()
+            throw error
+        }
+    }
 
+    /// Steps 7–12 for a request that owns its key.
+    private func check(_ envelope: InvokeRequest, request: InvokeHTTPRequest, agent: AgentRecord, fingerprint: [UInt8], idempotencyKey: String,
+                       now: Double, claim: InflightRequests.Claim, headers: inout [(name: String, value: String)])
+        async throws(JECPError) -> AdmittedInvocation
+    {
+        let nowSeconds = Int64(now.rounded(.down))
+        let tier = agent.tier
         // 7. Capability and action.
         let entry = try catalog.resolve(envelope.capability).get()
         guard let action = entry.actions[envelope.action] else {
@@ -208,7 +232,9 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
                                                               totalCalls: agent.totalCalls, alternatives: alternatives))
         }
         if let actionLimit = descriptor.rateLimitPerMinute, actionLimit < tier.rateLimitPerMinute {
-            let actionDecision = limiter.check(key: "\(agent.id)|\(entry.id)/\(descriptor.name)", limit: actionLimit, now: now)
+            let actionDecision = try await withStore {
+                try await store.checkRate(key: "\(agent.id)|\(entry.id)/\(descriptor.name)", limit: actionLimit, windowSeconds: 60, now: now)
+            }
             guard actionDecision.allowed else { throw rateLimited(actionDecision, tier: tier) }
         }
 
@@ -229,9 +255,8 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             throw insufficientFunds(price: descriptor.price, balance: agent.balance, freeCallsRemaining: agent.freeCallsRemaining)
         }
 
-        return .admitted(AdmittedInvocation(envelope: envelope, agent: agent, entry: entry, action: action, funding: funding,
-                                             fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: nowSeconds, claim: claim,
-                                             headers: headers))
+        return AdmittedInvocation(envelope: envelope, agent: agent, entry: entry, action: action, funding: funding,
+                                  fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: nowSeconds, claim: claim, headers: headers)
     }
 
     /// Steps 13–14: run the admitted invocation and settle it. A streamed invocation whose client

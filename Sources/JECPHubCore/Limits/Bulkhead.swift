@@ -7,7 +7,8 @@ import Synchronization
 /// slow catalog reads can exhaust the read pool without starving `POST /v1/invoke`. Waiters are
 /// served first in, first out.
 public final class Bulkhead: Sendable {
-    public let name: String
+    public let lane: WorkLane
+    public var name: String { lane.rawValue }
     public let size: Int
     private struct State {
         var inUse = 0
@@ -15,20 +16,28 @@ public final class Bulkhead: Sendable {
     }
     private let state = Mutex(State())
 
-    public init(name: String, size: Int) {
+    public init(lane: WorkLane, size: Int) {
         precondition(size > 0, "a pool needs at least one permit")
-        self.name = name
+        self.lane = lane
         self.size = size
     }
 
     public var idle: Int { state.withLock { size - $0.inUse } }
     public var waiting: Int { state.withLock { $0.waiters.count } }
 
-    /// Runs `body` holding one permit.
+    /// Runs `body` holding one permit, in this pool's lane (a store with connection pools per
+    /// lane takes its connections from the matching one).
     public func run<T: Sendable, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
         await acquire()
         defer { release() }
-        return try await body()
+        let result: Result<T, E> = await WorkLane.$current.withValue(lane) {
+            do throws(E) {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     func acquire() async {
@@ -72,12 +81,20 @@ public struct HubPools: Sendable {
     public let background: Bulkhead
 
     public init(invoke: Int, read: Int, provider: Int, background: Int) {
-        self.invoke = Bulkhead(name: "invoke", size: invoke)
-        self.read = Bulkhead(name: "read", size: read)
-        self.provider = Bulkhead(name: "provider", size: provider)
-        self.background = Bulkhead(name: "background", size: background)
+        self.invoke = Bulkhead(lane: .invoke, size: invoke)
+        self.read = Bulkhead(lane: .read, size: read)
+        self.provider = Bulkhead(lane: .provider, size: provider)
+        self.background = Bulkhead(lane: .background, size: background)
     }
 
     public var all: [Bulkhead] { [invoke, read, provider, background] }
     public var totalSize: Int { all.reduce(0) { $0 + $1.size } }
+}
+
+/// The class of work a task is doing, set by the bulkhead it runs in. Work outside any bulkhead
+/// (purges, start-up) counts as background.
+public enum WorkLane: String, Sendable, CaseIterable {
+    case invoke, read, provider, background
+
+    @TaskLocal public static var current: WorkLane = .background
 }

@@ -4,8 +4,8 @@ import Synchronization
 /// in the last `ttl` seconds. Check-and-insert is one critical section, so two concurrent
 /// requests with one nonce cannot both pass (§5.2.1).
 ///
-/// In process memory: correct for one Hub process on the embedded store. Several nodes need the
-/// shared (database) variant that the PostgreSQL backend brings.
+/// In process memory: correct for one Hub process on the embedded store. Several nodes share the
+/// PostgreSQL store's table instead.
 public final class NonceReplayCache: Sendable {
     private struct State {
         var seen: [String: Int64] = [:]
@@ -20,9 +20,9 @@ public final class NonceReplayCache: Sendable {
     }
 
     /// True when the nonce is fresh (and is now recorded); false when it is a replay.
-    public func insertIfFresh(agentID: String, nonce: String, now: Int64) -> Bool {
+    public func insertIfFresh(agentID: String, nonce: String, now: Int64, ttlSeconds: Int64? = nil) -> Bool {
         let key = agentID + ":" + nonce.lowercased()
-        let ttl = ttlSeconds
+        let ttl = ttlSeconds ?? self.ttlSeconds
         return state.withLock { state in
             if now >= state.nextSweep {
                 state.seen = state.seen.filter { $0.value > now }

@@ -8,15 +8,7 @@ import Synchronization
 /// comparisons, far shorter than an actor hop, and the limiter sits on every invoke. Keys with
 /// no recent requests are swept so memory stays bounded by active agents.
 public final class SlidingWindowLimiter: Sendable {
-    public struct Decision: Sendable, Equatable {
-        public let allowed: Bool
-        public let limit: Int
-        public let remaining: Int
-        /// Unix seconds at which the oldest counted request leaves the window.
-        public let resetAt: Double
-        /// Whole seconds until a request would be allowed, in [1, window].
-        public let retryAfterSeconds: Int
-    }
+    public typealias Decision = RateDecision
 
     private struct State {
         var windows: [String: Deque<Double>] = [:]
@@ -41,20 +33,33 @@ public final class SlidingWindowLimiter: Sendable {
             }
             var timestamps = state.windows.removeValue(forKey: key) ?? Deque()
             while let first = timestamps.first, first <= now - window { timestamps.removeFirst() }
-            let decision: Decision
-            if timestamps.count < limit {
-                timestamps.append(now)
-                let reset = (timestamps.first ?? now) + window
-                decision = Decision(allowed: true, limit: limit, remaining: limit - timestamps.count, resetAt: reset,
-                                    retryAfterSeconds: 0)
-            } else {
-                let reset = (timestamps.first ?? now) + window
-                let wait = Int((reset - now).rounded(.up))
-                decision = Decision(allowed: false, limit: limit, remaining: 0, resetAt: reset,
-                                    retryAfterSeconds: min(max(wait, 1), 600))
-            }
+            let allowed = timestamps.count < limit
+            if allowed { timestamps.append(now) }
+            let decision = RateDecision(allowed: allowed, limit: limit, counted: timestamps.count, oldest: timestamps.first ?? now,
+                                        window: window, now: now)
             if !timestamps.isEmpty { state.windows[key] = timestamps }
             return decision
         }
+    }
+}
+
+/// The answer of a sliding-window check, the same whichever store counted it.
+public struct RateDecision: Sendable, Equatable {
+    public let allowed: Bool
+    public let limit: Int
+    public let remaining: Int
+    /// Unix seconds at which the oldest counted request leaves the window.
+    public let resetAt: Double
+    /// Whole seconds until a request would be allowed, in [1, window]; 0 when allowed.
+    public let retryAfterSeconds: Int
+
+    /// From the window's state after the check: `counted` requests in it (this one included
+    /// when allowed), the oldest at `oldest`.
+    public init(allowed: Bool, limit: Int, counted: Int, oldest: Double, window: Double, now: Double) {
+        self.allowed = allowed
+        self.limit = limit
+        self.remaining = allowed ? max(limit - counted, 0) : 0
+        self.resetAt = oldest + window
+        self.retryAfterSeconds = allowed ? 0 : min(max(Int((oldest + window - now).rounded(.up)), 1), 600)
     }
 }

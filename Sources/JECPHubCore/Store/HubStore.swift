@@ -42,10 +42,58 @@ public protocol HubStore: Sendable {
     /// Deletes artifacts that expired before `now`; returns how many.
     func purgeExpiredArtifacts(now: Int64) async throws(StoreError) -> Int
 
+    // MARK: Coordination
+    // What every Hub node on one database must see alike. The embedded store keeps these in
+    // process memory (one process owns the file); the PostgreSQL store keeps them in the database.
+
+    /// Exact sliding-window check (spec 02 §6.5) for `key`; counts the request when allowed.
+    func checkRate(key: String, limit: Int, windowSeconds: Double, now: Double) async throws(StoreError) -> RateDecision
+    /// Records a provenance nonce for `ttlSeconds`; false when it was already recorded and has
+    /// not expired (spec 02 §5.2 step 5). Check-and-record is atomic across nodes.
+    func recordNonce(agentID: String, nonce: String, now: Int64, ttlSeconds: Int64) async throws(StoreError) -> Bool
+    /// Claims the exclusive right to execute `(agent, key)` until `leaseUntil`, or answers with
+    /// the stored response of an earlier completion, or says another holder is executing it.
+    func claimRequest(agentID: String, key: String, now: Int64, leaseUntil: Int64) async throws(StoreError) -> RequestClaim
+    /// Gives a claim back without a stored response (the request failed and charged nothing).
+    func releaseRequest(agentID: String, key: String) async throws(StoreError)
+    /// Deletes expired nonces, rate windows and claims; returns how many rows went.
+    func purgeExpiredCoordination(now: Int64) async throws(StoreError) -> Int
+
     // MARK: Operations
     /// A cheap round trip proving the database answers.
     func ping() async throws(StoreError)
+    /// Serves the store (its connection pools, if it has any) until graceful shutdown, then
+    /// closes it. Listed before the HTTP server in the service group, so it stops after it.
+    func run() async
     func close() async throws(StoreError)
+    /// The store's own connection pools, one per lane, for `/health`; empty when it has none.
+    var connectionPools: [ConnectionPoolStatus] { get }
+}
+
+extension HubStore {
+    public var connectionPools: [ConnectionPoolStatus] { [] }
+}
+
+public struct ConnectionPoolStatus: Sendable, Equatable {
+    public let lane: WorkLane
+    public let size: Int
+    /// Statements running or waiting for a connection of this pool right now.
+    public let inFlight: Int
+
+    public init(lane: WorkLane, size: Int, inFlight: Int) {
+        self.lane = lane
+        self.size = size
+        self.inFlight = inFlight
+    }
+}
+
+public enum RequestClaim: Sendable, Equatable {
+    /// The caller owns the key until its lease ends or it settles or releases.
+    case claimed
+    /// Completed before: replay (or refuse, if the fingerprint differs) this record.
+    case stored(IdempotencyRecord)
+    /// Another request (on another node) holds the key until `leaseUntil`.
+    case busy(leaseUntil: Int64)
 }
 
 public enum StoreError: Error, Sendable, Equatable {

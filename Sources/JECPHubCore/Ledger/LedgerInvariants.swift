@@ -1,0 +1,52 @@
+import JECPModels
+
+/// The invariants of DESIGN.md "Money and the ledger", each one SQL query over the whole ledger
+/// that both stores run as written (portable SQL: `CAST`, no dialect casts). Each returns rows of
+/// `(subject, a, b)` for the violations it finds, at most 50.
+public struct LedgerInvariant: Sendable {
+    public let name: String
+    public let sql: String
+    let describe: @Sendable (_ subject: String, _ a: Int64, _ b: Int64) -> String
+
+    public func violation(subject: String, _ a: Int64, _ b: Int64) -> LedgerViolation {
+        LedgerViolation(invariant: name, detail: describe(subject, a, b))
+    }
+
+    public static let all: [LedgerInvariant] = [
+        .init(name: "global-sum-zero", sql: """
+            SELECT 'ledger', total, CAST(0 AS BIGINT)
+            FROM (SELECT CAST(COALESCE(SUM(amount_micros), 0) AS BIGINT) AS total FROM ledger_entries) AS sums WHERE total <> 0
+            """) { _, total, _ in "all entries sum to \(Money(micros: total)) USDC, not 0" },
+        .init(name: "transaction-sums-zero", sql: """
+            SELECT transaction_id, CAST(SUM(amount_micros) AS BIGINT), CAST(0 AS BIGINT) FROM ledger_entries
+            GROUP BY transaction_id HAVING SUM(amount_micros) <> 0 LIMIT 50
+            """) { id, total, _ in "transaction \(id) sums to \(Money(micros: total))" },
+        .init(name: "transaction-has-entries", sql: """
+            SELECT id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions t
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id) LIMIT 50
+            """) { id, _, _ in "transaction \(id) has no entries" },
+        .init(name: "no-negative-wallet", sql: """
+            SELECT id, balance_micros, CAST(0 AS BIGINT) FROM agents WHERE balance_micros < 0 LIMIT 50
+            """) { id, balance, _ in "agent \(id) has balance \(Money(micros: balance))" },
+        .init(name: "wallet-matches-ledger", sql: """
+            SELECT a.id, a.balance_micros, CAST(COALESCE(SUM(e.amount_micros), 0) AS BIGINT)
+            FROM agents a LEFT JOIN ledger_entries e ON e.account = 'wallet:' || a.id
+            GROUP BY a.id, a.balance_micros HAVING a.balance_micros <> COALESCE(SUM(e.amount_micros), 0) LIMIT 50
+            """) { id, balance, ledger in "agent \(id) balance \(Money(micros: balance)) but its entries sum to \(Money(micros: ledger))" },
+        .init(name: "charge-has-one-invocation", sql: """
+            SELECT t.id, CAST(COUNT(i.id) AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions t
+            LEFT JOIN invocations i ON i.transaction_id = t.id AND i.status = 'completed'
+            WHERE t.kind = 'charge' GROUP BY t.id HAVING COUNT(i.id) <> 1 LIMIT 50
+            """) { id, count, _ in "charge \(id) has \(count) completed invocations" },
+        .init(name: "paid-invocation-has-charge", sql: """
+            SELECT i.id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM invocations i
+            LEFT JOIN ledger_transactions t ON t.id = i.transaction_id AND t.kind = 'charge'
+            WHERE i.status = 'completed' AND i.price_micros > 0 AND i.method <> 'free_call' AND t.id IS NULL LIMIT 50
+            """) { id, _, _ in "invocation \(id) was paid but has no charge" },
+        .init(name: "charge-equals-price", sql: """
+            SELECT i.id, i.price_micros, CAST(-e.amount_micros AS BIGINT) FROM invocations i
+            JOIN ledger_entries e ON e.transaction_id = i.transaction_id AND e.account_class = 'wallet'
+            WHERE i.price_micros <> -e.amount_micros LIMIT 50
+            """) { id, price, charged in "invocation \(id) priced \(Money(micros: price)) but charged \(Money(micros: charged))" },
+    ]
+}

@@ -1,0 +1,189 @@
+import JECPHubCore
+import Logging
+import PostgresNIO
+
+/// Versioned schema for PostgreSQL. Append migrations; never edit a shipped one.
+///
+/// `migrate` runs on every start and from `jecp-hub migrate`, holding a session advisory lock so
+/// that nodes starting together apply each migration once, in order.
+enum PostgresSchema {
+    /// Arbitrary, fixed: the advisory lock key for migrations.
+    static let migrationLock: Int64 = 0x4A45_4350_0001
+
+    static let migrations: [(version: String, statements: [String])] = [
+        ("v1-core", [
+            """
+            CREATE TABLE agents (
+                id text PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                agent_type text,
+                description text,
+                referred_by text,
+                key_hash bytea NOT NULL,
+                previous_key_hash bytea,
+                previous_key_valid_until bigint,
+                tier_floor text,
+                suspended boolean NOT NULL DEFAULT false,
+                total_calls bigint NOT NULL DEFAULT 0,
+                free_calls_remaining bigint NOT NULL CHECK (free_calls_remaining >= 0),
+                balance_micros bigint NOT NULL DEFAULT 0 CHECK (balance_micros >= 0),
+                created_at bigint NOT NULL
+            )
+            """,
+            "CREATE TABLE key_rotations (agent_id text NOT NULL REFERENCES agents(id), rotated_at bigint NOT NULL)",
+            "CREATE INDEX key_rotations_by_agent ON key_rotations(agent_id, rotated_at)",
+            """
+            CREATE TABLE ledger_transactions (
+                id text PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('charge', 'credit')),
+                agent_id text,
+                invocation_id text,
+                idempotency_key text UNIQUE,
+                memo text,
+                capability text,
+                action text,
+                created_at bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE ledger_entries (
+                seq bigserial PRIMARY KEY,
+                transaction_id text NOT NULL REFERENCES ledger_transactions(id),
+                account text NOT NULL,
+                account_class text NOT NULL,
+                amount_micros bigint NOT NULL,
+                balance_after_micros bigint
+            )
+            """,
+            "CREATE INDEX ledger_entries_by_account ON ledger_entries(account, seq)",
+            "CREATE INDEX ledger_entries_by_transaction ON ledger_entries(transaction_id)",
+            """
+            CREATE TABLE invocations (
+                id text PRIMARY KEY,
+                agent_id text NOT NULL REFERENCES agents(id),
+                request_id text NOT NULL,
+                capability text NOT NULL,
+                action text NOT NULL,
+                price_micros bigint NOT NULL,
+                method text NOT NULL,
+                transaction_id text UNIQUE,
+                status text NOT NULL,
+                duration_ms bigint NOT NULL,
+                created_at bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE idempotency_records (
+                agent_id text NOT NULL,
+                key text NOT NULL,
+                fingerprint bytea NOT NULL,
+                status_code integer NOT NULL,
+                body bytea NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                PRIMARY KEY (agent_id, key)
+            )
+            """,
+            "CREATE INDEX idempotency_records_by_expiry ON idempotency_records(expires_at)",
+            """
+            CREATE TABLE artifacts (
+                id text PRIMARY KEY,
+                agent_id text NOT NULL,
+                media_type text NOT NULL,
+                bytes bytea NOT NULL,
+                sha256 text NOT NULL,
+                created_at bigint NOT NULL,
+                expires_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX artifacts_by_expiry ON artifacts(expires_at)",
+            // Durable: a nonce must stay spent even if the database restarts.
+            """
+            CREATE TABLE provenance_nonces (
+                agent_id text NOT NULL,
+                nonce text NOT NULL,
+                expires_at bigint NOT NULL,
+                PRIMARY KEY (agent_id, nonce)
+            )
+            """,
+            "CREATE INDEX provenance_nonces_by_expiry ON provenance_nonces(expires_at)",
+            // UNLOGGED: no WAL, so no fsync on the hot path. A database crash empties them, which
+            // only forgets recent rate counts and frees claims of executions that died with it.
+            """
+            CREATE UNLOGGED TABLE rate_windows (
+                key text PRIMARY KEY,
+                stamps double precision[] NOT NULL,
+                expires_at double precision NOT NULL
+            )
+            """,
+            "CREATE INDEX rate_windows_by_expiry ON rate_windows(expires_at)",
+            """
+            CREATE UNLOGGED TABLE request_claims (
+                agent_id text NOT NULL,
+                key text NOT NULL,
+                lease_until bigint NOT NULL,
+                PRIMARY KEY (agent_id, key)
+            )
+            """,
+            "CREATE INDEX request_claims_by_lease ON request_claims(lease_until)",
+            // Exact sliding window (spec 02 §6.5) in one round trip: the row lock serializes
+            // requests of one key across nodes; different keys never contend.
+            """
+            CREATE FUNCTION jecp_check_rate(p_key text, p_limit integer, p_window double precision, p_now double precision,
+                                            OUT allowed boolean, OUT counted integer, OUT oldest double precision)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                current_stamps double precision[];
+                kept double precision[];
+            BEGIN
+                INSERT INTO rate_windows (key, stamps, expires_at) VALUES (p_key, '{}', p_now + p_window)
+                    ON CONFLICT (key) DO NOTHING;
+                SELECT stamps INTO current_stamps FROM rate_windows WHERE key = p_key FOR UPDATE;
+                SELECT COALESCE(array_agg(s ORDER BY s), '{}') INTO kept FROM unnest(current_stamps) AS s WHERE s > p_now - p_window;
+                allowed := cardinality(kept) < p_limit;
+                IF allowed THEN
+                    kept := kept || p_now;
+                END IF;
+                UPDATE rate_windows SET stamps = kept, expires_at = p_now + p_window WHERE key = p_key;
+                counted := cardinality(kept);
+                SELECT COALESCE(min(s), p_now) INTO oldest FROM unnest(kept) AS s;
+            END
+            $$
+            """,
+        ]),
+    ]
+
+    static func migrate(configuration: PostgresStoreConfiguration, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration.connectionConfiguration(), id: 1, logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS jecp_schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied: Set<String> = []
+            for try await version in try await connection.query("SELECT version FROM jecp_schema_migrations", logger: logger).decode(String.self) {
+                applied.insert(version)
+            }
+            for migration in migrations where !applied.contains(migration.version) {
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query("INSERT INTO jecp_schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+                logger.info("applied migration", metadata: ["jecp.migration": "\(migration.version)"])
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
