@@ -107,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "jecp-hub",
-            dependencies: ["JECPHub", "JECPStoreSQLite", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
+            dependencies: ["JECPHub", "JECPStoreSQLite", "JECPStorePostgres", "JECPHubCore", .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: upcoming
         ),
         .target(

@@ -29,6 +29,10 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "jecp-hub")
     logger.logLevel = configuration.logLevel
 
+    if configuration.postgres != nil, configuration.keySecret == nil || configuration.adminToken == nil {
+        // Every node must hash keys and sign artifact URLs alike, and accept the same operator.
+        throw HubConfiguration.Invalid(description: "DB_KIND=postgres needs JECP_KEY_SECRET and JECP_ADMIN_TOKEN, the same on every node")
+    }
     let directory = URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent().path
     let adminToken: String
     let adminTokenSource: String

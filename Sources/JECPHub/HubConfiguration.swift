@@ -98,10 +98,6 @@ public struct HubConfiguration: Sendable {
         }
         pools = (try poolSize("invoke", 64), try poolSize("read", 16), try poolSize("provider", 32), try poolSize("background", 4))
         if dbKind == "postgres" {
-            // Every node must hash keys and sign artifact URLs alike, and accept the same operator.
-            guard keySecret != nil, adminToken != nil else {
-                throw Invalid(description: "DB_KIND=postgres needs JECP_KEY_SECRET and JECP_ADMIN_TOKEN, the same on every node")
-            }
             func connections(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
                 let size = reader.int(forKey: ConfigKey("db.postgres.pool.\(name)"), default: fallback)
                 guard (1...512).contains(size) else {

@@ -68,6 +68,15 @@ public final class PostgresStore: HubStore {
         }
     }
 
+    /// Runs the pools while `body` runs: for tools and tests that use the store outside a service group.
+    public func serving<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
     public func close() async throws(StoreError) {}
 
     public func ping() async throws(StoreError) {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import JECPHub
 import JECPHubCore
+import JECPStorePostgres
 
 /// `jecp-hub [options]` runs the Hub; `jecp-hub ledger verify` checks the ledger's invariants.
 /// Options are the configuration keys as flags (`--http-port 9000`) or environment variables
@@ -20,6 +21,14 @@ struct JECPHubCommand {
             switch Array(subcommand) {
             case []: try await serve(reader: reader)
             case ["ledger", "verify"]: exit(try await verify(reader: reader))
+            case ["migrate"]:
+                try await migrateDatabase(reader: reader)
+                print("migrate: the database schema is up to date")
+            case let command where command.count == 2 && command[0] == "import-sqlite":
+                let violations = try await importSQLite(path: command[1], reader: reader) { print("import-sqlite: \($0)") }
+                for violation in violations { print("VIOLATION \(violation)") }
+                print(violations.isEmpty ? "import-sqlite: done; all ledger invariants hold" : "import-sqlite: \(violations.count) violation(s)")
+                exit(violations.isEmpty ? 0 : 1)
             case ["help"]: print(usage)
             default:
                 fail("unknown command '\(subcommand.joined(separator: " "))'\n\n\(usage)")
@@ -34,6 +43,8 @@ struct JECPHubCommand {
     static let usage = """
         usage: jecp-hub [--http-host H] [--http-port P] [--db-sqlite-path PATH] ...   run the Hub
                jecp-hub ledger verify [--db-sqlite-path PATH]                        check ledger invariants
+               jecp-hub migrate                                                       update the database schema and stop
+               jecp-hub import-sqlite PATH   (with DB_KIND=postgres)                  copy an embedded Hub's data into PostgreSQL
         Every option is also an environment variable: HTTP_PORT, DB_SQLITE_PATH, JECP_PUBLIC_URL, ... (see README).
         """
 
@@ -45,7 +56,7 @@ struct JECPHubCommand {
         say("""
             JECP Hub \(configuration.settings.hubName) starting
               public URL:  \(configuration.settings.publicURL)
-              database:    \(configuration.sqlitePath)
+              database:    \(configuration.postgres?.redactedDescription ?? configuration.sqlitePath)
               admin token: \(info.adminTokenSource)
               model:       \(configuration.languageModel.map { "\($0)" } ?? "none (translate, rewrite, generate-social unavailable)")
               try:         curl -s -X POST \(configuration.settings.publicURL)/api/agent/register -H 'Content-Type: application/json' -d '{"name":"my-first-agent"}'

@@ -1,11 +1,12 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// The operator API.
 @Suite struct AdminTests {
-    @Test func missingOrWrongTokenIs401() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func missingOrWrongTokenIs401(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let missing = try await hub.get("/admin/v1/ledger/summary")
             #expect(missing.status == 401)
             #expect(missing.errorCode == "ADMIN_AUTH_REQUIRED")
@@ -14,8 +15,8 @@ import Testing
         }
     }
 
-    @Test func creditIsIdempotentPerKey() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func creditIsIdempotentPerKey(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let first = try await hub.credit(agent, "2.5", key: "topup-0001")
             #expect(first.status == 201)
@@ -40,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func agentViewAndPatch() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func agentViewAndPatch(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let view = try await hub.get("/admin/v1/agents/\(agent.id)", headers: hub.admin)
             #expect(view.json["tier"] == "bronze")

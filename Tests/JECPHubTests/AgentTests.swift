@@ -1,11 +1,12 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// Registration, profile, key rotation and suspension.
 @Suite struct AgentTests {
-    @Test func registrationReturnsCredentialsOnce() async throws {
-        try await TestHub.run(["jecp.vendorPrefix": "acme"]) { hub in
+    @Test(arguments: StoreBackend.available) func registrationReturnsCredentialsOnce(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.vendorPrefix": "acme"], backend: backend) { hub in
             let response = try await hub.post("/api/agents/register", json: ["name": "Research Bot", "agent_type": "research"])
             #expect(response.status == 201)
             let json = response.json
@@ -26,8 +27,8 @@ import Testing
         }
     }
 
-    @Test func duplicateNamesAndBadBodiesAreRefused() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func duplicateNamesAndBadBodiesAreRefused(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             _ = try await hub.register("unique-name")
             let duplicate = try await hub.post("/api/agent/register", json: ["name": "unique-name"])
             #expect(duplicate.status == 409)
@@ -40,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func rotationKeepsTheOldKeyForTheGraceThenCapsAtThree() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func rotationKeepsTheOldKeyForTheGraceThenCapsAtThree(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let rotated = try await hub.post("/v1/agents/me/rotate-key", json: ["grace_seconds": 120], headers: agent.headers)
             #expect(rotated.status == 200)
@@ -70,8 +71,8 @@ import Testing
         }
     }
 
-    @Test func suspendedAgentsGet403WithTheirOwnCode() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func suspendedAgentsGet403WithTheirOwnCode(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let suspend = try await hub.request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"suspended":true}"#.utf8),
                                                 headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })

@@ -1,11 +1,12 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// Money through the HTTP API: free calls, wallet charges, the 85/10/5 split, history.
 @Suite struct BillingTests {
-    @Test func freeCallsComeFirstThenTheWallet() async throws {
-        try await TestHub.run(["jecp.freeCalls": 2]) { hub in
+    @Test(arguments: StoreBackend.available) func freeCallsComeFirstThenTheWallet(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 2], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "0.02")
             let first = try await hub.invoke(agent)
@@ -23,8 +24,8 @@ import Testing
         }
     }
 
-    @Test func chargesSplit85_10_5AndTheLedgerBalances() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func chargesSplit85_10_5AndTheLedgerBalances(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "10")
             for _ in 0..<3 { #expect(try await hub.invoke(agent).status == 200) }
@@ -43,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func mandateFundedCallsReportTheMandateMethod() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func mandateFundedCallsReportTheMandateMethod(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             let mandate: JSONValue = ["agent_id": .string(agent.id), "api_key": .string(agent.key), "budget_usdc": 0.5]
@@ -54,8 +55,8 @@ import Testing
         }
     }
 
-    @Test func priceZeroMovesNoMoney() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func priceZeroMovesNoMoney(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             let response = try await hub.invoke(agent, action: "free-price")
             #expect(response.status == 200)
@@ -64,8 +65,8 @@ import Testing
         }
     }
 
-    @Test func transactionsAreNewestFirstAndPaginated() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func transactionsAreNewestFirstAndPaginated(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             for index in 0..<4 { _ = try await hub.invoke(agent, input: ["text": .string("t\(index)")]) }
@@ -90,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func invoicePDFIsARealDocumentAndCostsHalfACent() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func invoicePDFIsARealDocumentAndCostsHalfACent(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             let input: JSONValue = [
@@ -116,8 +117,8 @@ import Testing
         }
     }
 
-    @Test func invoiceRejectsUnsupportedScriptsNamingTheCharacters() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func invoiceRejectsUnsupportedScriptsNamingTheCharacters(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let input: JSONValue = ["client_name": "株式会社テスト", "items": [["name": "x", "quantity": 1, "unit_price": 1, "tax_rate": 0]]]
             let response = try await hub.invoke(agent, capability: "document-pipeline", action: "generate-invoice", input: input)

@@ -1,11 +1,12 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// Spec 01 §5–6 and ADR-0001 over HTTP.
 @Suite struct IdempotencyTests {
-    @Test func replayReturnsTheStoredBytesAndChargesOnce() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func replayReturnsTheStoredBytesAndChargesOnce(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             let first = try await hub.invoke(agent, id: "req-replay-1")
@@ -19,8 +20,8 @@ import Testing
         }
     }
 
-    @Test func sameIDWithDifferentPayloadIsDuplicateRequest() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func sameIDWithDifferentPayloadIsDuplicateRequest(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             _ = try await hub.invoke(agent, input: ["text": "one"], id: "req-dup-1")
             let conflict = try await hub.invoke(agent, input: ["text": "two"], id: "req-dup-1")
@@ -35,8 +36,8 @@ import Testing
         }
     }
 
-    @Test func headerKeyOverridesTheBodyID() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func headerKeyOverridesTheBodyID(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let first = try await hub.invoke(agent, id: "req-body-a", headers: ["X-Idempotency-Key": "idem-key-1"])
             let second = try await hub.invoke(agent, id: "req-body-b", headers: ["X-Idempotency-Key": "idem-key-1"])
@@ -48,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func failuresAreNotStored() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func failuresAreNotStored(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             let broke = try await hub.invoke(agent, id: "req-retry-after-topup")
             #expect(broke.errorCode == "PAYMENT_REQUIRED")
@@ -60,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func fiftyConcurrentSameIDRequestsExecuteAndChargeOnce() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0, "db.pool.invoke": 64]) { hub in
+    @Test(arguments: StoreBackend.available) func fiftyConcurrentSameIDRequestsExecuteAndChargeOnce(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0, "db.pool.invoke": 64], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             let marker = "concurrent-\(UUID().uuidString)"
@@ -85,8 +86,8 @@ import Testing
         }
     }
 
-    @Test func fiftyConcurrentSameIDRequestsFromAPlatinumAgentAllGetTheResponse() async throws {
-        try await TestHub.run(["jecp.freeCalls": 0]) { hub in
+    @Test(arguments: StoreBackend.available) func fiftyConcurrentSameIDRequestsFromAPlatinumAgentAllGetTheResponse(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.freeCalls": 0], backend: backend) { hub in
             let agent = try await hub.register()
             try await hub.credit(agent, "1")
             let patched = try await hub.request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"tier_floor":"platinum"}"#.utf8),

@@ -1,5 +1,6 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// Mandate provenance v2 through `POST /v1/invoke` (spec 02 §5.2, 03 §3.1).
@@ -8,8 +9,8 @@ import Testing
         ["agent_id": .string(agent.id), "api_key": .string(agent.key), "provenance_hash": .string(provenance)]
     }
 
-    @Test func freshV2HashIsAcceptedAndItsNonceOnlyOnce() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func freshV2HashIsAcceptedAndItsNonceOnlyOnce(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let nonce = Provenance.freshNonce()
             let wire = Provenance.computeV2(apiKey: agent.key, agentID: agent.id, timestamp: Timestamps.now(), nonce: nonce)
@@ -24,8 +25,8 @@ import Testing
         }
     }
 
-    @Test func clockSkewReportsDrift() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func clockSkewReportsDrift(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let wire = Provenance.computeV2(apiKey: agent.key, agentID: agent.id, timestamp: Timestamps.now() - 3600, nonce: Provenance.freshNonce())
             let response = try await hub.invoke(nil, mandate: mandate(agent, provenance: wire))
@@ -36,8 +37,8 @@ import Testing
         }
     }
 
-    @Test func wrongKeyHMACMalformedAndV1() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func wrongKeyHMACMalformedAndV1(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let forged = Provenance.computeV2(apiKey: "jecp_ak_someoneelse0000000000", agentID: agent.id, timestamp: Timestamps.now(),
                                               nonce: Provenance.freshNonce())
@@ -52,8 +53,8 @@ import Testing
         }
     }
 
-    @Test func noSubcauseBeforeTheKeyVerified() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func noSubcauseBeforeTheKeyVerified(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let stranger = TestAgent(id: agent.id, key: "jecp_ak_" + String(repeating: "Z", count: 48))
             let response = try await hub.invoke(nil, mandate: mandate(stranger, provenance: "v2:1:zz:00"))
@@ -63,8 +64,8 @@ import Testing
         }
     }
 
-    @Test func idempotentRetryWithTheSameHashReplaysButANewHashConflicts() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func idempotentRetryWithTheSameHashReplaysButANewHashConflicts(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             let wire = Provenance.computeV2(apiKey: agent.key, agentID: agent.id, timestamp: Timestamps.now(), nonce: Provenance.freshNonce())
             let first = try await hub.invoke(nil, id: "req-adr-1", mandate: mandate(agent, provenance: wire))

@@ -1,11 +1,12 @@
 import Foundation
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// Spec 02 §6.5 and 03 §3.5: sliding 60 s windows by tier, stricter per action, and registration.
 @Suite struct RateLimitTests {
-    @Test func bronzeAgentsGetTenPerMinuteThen429() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func bronzeAgentsGetTenPerMinuteThen429(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             for index in 0..<10 {
                 let response = try await hub.invoke(agent)
@@ -29,8 +30,8 @@ import Testing
         }
     }
 
-    @Test func perActionLimitIsStricterThanTheTier() async throws {
-        try await TestHub.run { hub in
+    @Test(arguments: StoreBackend.available) func perActionLimitIsStricterThanTheTier(backend: StoreBackend) async throws {
+        try await TestHub.run(backend: backend) { hub in
             let agent = try await hub.register()
             #expect(try await hub.invoke(agent, action: "limited").status == 200)
             #expect(try await hub.invoke(agent, action: "limited").status == 200)
@@ -41,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func registrationIsLimitedPerAddress() async throws {
-        try await TestHub.run(["jecp.registrationRpm": 3]) { hub in
+    @Test(arguments: StoreBackend.available) func registrationIsLimitedPerAddress(backend: StoreBackend) async throws {
+        try await TestHub.run(["jecp.registrationRpm": 3], backend: backend) { hub in
             for _ in 0..<3 { _ = try await hub.register() }
             let response = try await hub.post("/api/agent/register", json: ["name": "one-too-many"])
             #expect(response.status == 429)

@@ -6,15 +6,9 @@ import JECPTestPostgres
 import Logging
 import Testing
 
-/// The two stores every contract test runs against. PostgreSQL cases run on a throwaway cluster
-/// (see `TestPostgres`); they are skipped, loudly, only where its binaries are missing outside CI.
-enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
-
-    static var available: [StoreBackend] { TestPostgres.isEnabled ? allCases : [.sqlite] }
-
-    var testDescription: String { rawValue }
-
+/// PostgreSQL cases run on a throwaway cluster (see `TestPostgres`); they are skipped, loudly,
+/// only where its binaries are missing outside CI.
+extension StoreBackend {
     /// Runs `body` against a fresh, empty store of this kind, served for the duration.
     func withStore(_ body: (any HubStore) async throws -> Void) async throws {
         var logger = Logger(label: "jecp-store-test")
@@ -39,16 +33,5 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         let (server, database) = try await TestPostgres.shared.createDatabase()
         return PostgresStoreConfiguration(host: server.socketDirectory, port: server.port, username: server.user, password: nil,
                                           database: database, tls: .disable, pools: pools)
-    }
-}
-
-extension PostgresStore {
-    /// Runs the pools while `body` runs.
-    func serving<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.run() }
-            defer { group.cancelAll() }
-            return try await body()
-        }
     }
 }

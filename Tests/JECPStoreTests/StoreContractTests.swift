@@ -1,6 +1,7 @@
 import Foundation
 import JECPHubCore
 import JECPModels
+import JECPTestPostgres
 import Testing
 
 /// The behaviour every `HubStore` must have, run against SQLite and PostgreSQL alike.

@@ -9,6 +9,7 @@ import JECPHubCore
 import JECPModels
 import Logging
 import NIOCore
+import JECPTestPostgres
 import Testing
 
 /// A Hub on a fresh SQLite file, exercised over HTTP through HummingbirdTesting.
@@ -22,7 +23,7 @@ struct TestHub {
     /// `capabilities: nil` lets the Hub build its built-ins from configuration (with `jecp.llm.*`).
     static func run(
         _ overrides: [String: ConfigValue] = [:], capabilities: [any HubCapability]? = Builtins.all + [TestKit()],
-        mode: TestingSetup = .router, _ body: @Sendable (TestHub) async throws -> Void
+        mode: TestingSetup = .router, backend: StoreBackend = .sqlite, _ body: @Sendable (TestHub) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-tests-\(UUID().uuidString)").path
         let databasePath = directory + "/hub.sqlite"
@@ -33,6 +34,9 @@ struct TestHub {
             "jecp.publicURL": "https://hub.test",
             "log.level": "error",
         ]
+        if backend == .postgres {
+            for (key, value) in try await postgresSettings() { values[key] = value }
+        }
         for (key, value) in overrides { values[AbsoluteConfigKey(stringLiteral: key)] = value }
         let reader = ConfigReader(provider: InMemoryProvider(values: values))
         var logger = Logger(label: "jecp-test")
@@ -42,6 +46,26 @@ struct TestHub {
             try await body(TestHub(client: client, databasePath: databasePath))
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+extension TestHub {
+    /// A new database on the test cluster, with the settings every PostgreSQL node needs.
+    static func postgresSettings(pools: (Int, Int, Int, Int) = (4, 2, 1, 1)) async throws -> [AbsoluteConfigKey: ConfigValue] {
+        let (server, database) = try await TestPostgres.shared.createDatabase()
+        return [
+            "db.kind": "postgres",
+            "db.postgres.host": .init(.string(server.socketDirectory), isSecret: false),
+            "db.postgres.port": .init(.int(server.port), isSecret: false),
+            "db.postgres.user": .init(.string(server.user), isSecret: false),
+            "db.postgres.database": .init(.string(database), isSecret: false),
+            "db.postgres.tls": "disable",
+            "db.postgres.pool.invoke": .init(.int(pools.0), isSecret: false),
+            "db.postgres.pool.read": .init(.int(pools.1), isSecret: false),
+            "db.postgres.pool.provider": .init(.int(pools.2), isSecret: false),
+            "db.postgres.pool.background": .init(.int(pools.3), isSecret: false),
+            "jecp.keySecret": .init(.string("test-key-secret-0123456789abcdef0123"), isSecret: true),
+        ]
     }
 }
 

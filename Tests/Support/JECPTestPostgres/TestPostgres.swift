@@ -164,3 +164,13 @@ public actor TestPostgres {
         return text
     }
 }
+
+/// The stores the tests run against: every contract and money test runs on both.
+public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    /// Both where PostgreSQL can run here; SQLite alone (after a loud warning) where it cannot.
+    public static var available: [StoreBackend] { TestPostgres.isEnabled ? allCases : [.sqlite] }
+
+    public var description: String { rawValue }
+}
