@@ -18,6 +18,8 @@ struct TestHub {
 
     let client: any TestClientProtocol
     let databasePath: String
+    /// The PostgreSQL database when the Hub runs on one.
+    var postgresDatabase: String? = nil
 
     /// Builds a Hub with `overrides` on top of test defaults and runs `body` against it.
     /// `capabilities: nil` lets the Hub build its built-ins from configuration (with `jecp.llm.*`).
@@ -37,13 +39,14 @@ struct TestHub {
         if backend == .postgres {
             for (key, value) in try await postgresSettings() { values[key] = value }
         }
+        let postgresDatabase = values["db.postgres.database"].flatMap { if case .string(let name) = $0.content { name } else { nil } }
         for (key, value) in overrides { values[AbsoluteConfigKey(stringLiteral: key)] = value }
         let reader = ConfigReader(provider: InMemoryProvider(values: values))
         var logger = Logger(label: "jecp-test")
         logger.logLevel = .error
         let (application, _) = try await buildApplication(reader: reader, capabilities: capabilities, logger: logger)
         try await application.test(mode) { client in
-            try await body(TestHub(client: client, databasePath: databasePath))
+            try await body(TestHub(client: client, databasePath: databasePath, postgresDatabase: postgresDatabase))
         }
         try? FileManager.default.removeItem(atPath: directory)
     }

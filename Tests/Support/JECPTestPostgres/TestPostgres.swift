@@ -64,6 +64,20 @@ public actor TestPostgres {
         return (server, String(name))
     }
 
+    /// Runs SQL with `psql` on `database` in the background (for holding locks while a test
+    /// watches the Hub); returns the process id to wait for with ``waitForExit(_:)``.
+    public func psqlInBackground(database: String, _ sql: String) throws(Unavailable) -> pid_t {
+        let server = try server()
+        return try Self.spawn([server.binaries + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", server.socketDirectory, "-p", String(server.port),
+                               "-U", server.user, "-d", database, "-c", sql], output: "/dev/null", what: "psql")
+    }
+
+    public nonisolated static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return status
+    }
+
     // MARK: Cluster lifecycle
 
     nonisolated(unsafe) private static var clusterDirectory: String?
@@ -142,19 +156,7 @@ public actor TestPostgres {
         let argv = asNobody ? ["/usr/sbin/runuser", "-u", "nobody", "--", executable] + arguments : [executable] + arguments
         let outputPath = "/tmp/jecp-pg-output-\(getpid())-\(UUID().uuidString.prefix(8)).log"
         defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else { throw Unavailable(description: "\(what): cannot start \(argv[0]): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status = waitForExit(try spawn(argv, output: outputPath, what: what))
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = (status & 0x7f) == 0
         let code = (status >> 8) & 0xff
@@ -162,6 +164,21 @@ public actor TestPostgres {
             throw Unavailable(description: "\(what) failed (status \(status)): \(text.suffix(2_000))")
         }
         return text
+    }
+
+    static func spawn(_ argv: [String], output: String, what: String) throws(Unavailable) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw Unavailable(description: "\(what): cannot start \(argv[0]): errno \(spawned)") }
+        return pid
     }
 }
 
