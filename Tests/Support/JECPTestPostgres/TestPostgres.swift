@@ -72,6 +72,14 @@ public actor TestPostgres {
                                "-U", server.user, "-d", database, "-c", sql], output: "/dev/null", what: "psql")
     }
 
+    /// Runs one SQL statement with `psql` on `database` and returns its unaligned, tuples-only output.
+    public func psql(database: String, _ sql: String) throws(Unavailable) -> String {
+        let server = try server()
+        return try Self.run(server.binaries + "/psql", ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", server.socketDirectory,
+                                                         "-p", String(server.port), "-U", server.user, "-d", database, "-c", sql], what: "psql")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     public nonisolated static func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
