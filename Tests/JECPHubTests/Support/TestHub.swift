@@ -37,7 +37,7 @@ struct TestHub {
             "log.level": "error",
         ]
         if backend == .postgres {
-            for (key, value) in try await postgresSettings() { values[key] = value }
+            for (key, value) in try await postgresSettings() { values[AbsoluteConfigKey(stringLiteral: key)] = value }
         }
         let postgresDatabase = values["db.postgres.database"].flatMap { if case .string(let name) = $0.content { name } else { nil } }
         for (key, value) in overrides { values[AbsoluteConfigKey(stringLiteral: key)] = value }
@@ -54,7 +54,7 @@ struct TestHub {
 
 extension TestHub {
     /// A new database on the test cluster, with the settings every PostgreSQL node needs.
-    static func postgresSettings(pools: (Int, Int, Int, Int) = (4, 2, 1, 1)) async throws -> [AbsoluteConfigKey: ConfigValue] {
+    static func postgresSettings(pools: (Int, Int, Int, Int) = (4, 2, 1, 1)) async throws -> [String: ConfigValue] {
         let (server, database) = try await TestPostgres.shared.createDatabase()
         return [
             "db.kind": "postgres",
