@@ -50,9 +50,13 @@ def start_postgres(directory):
     return lambda: subprocess.run(run_as + [f"{binaries}/pg_ctl", "-D", f"{directory}/data", "-m", "fast", "stop"], stdout=subprocess.DEVNULL)
 
 def wrk(url, script, duration, connections):
-    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
-                            capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    completed = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+                               capture_output=True, text=True)
+    output = completed.stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not found:
+        sys.exit(f"wrk failed on {url}:\n{output}\n{completed.stderr}")
+    rps = float(found.group(1))
     def percentile(p):
         match = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", output, re.M)
         value, unit = float(match.group(1)), match.group(2)
@@ -61,7 +65,7 @@ def wrk(url, script, duration, connections):
     return {"rps": rps, "p50": percentile(50), "p99": percentile(99), "errors": int(non2xx.group(1)) if non2xx else 0}
 
 LUA = """
-local agents = {%s}
+local agents = %s
 local replay = %s
 local counter = 0
 local thread_id = 0

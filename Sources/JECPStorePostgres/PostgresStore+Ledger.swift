@@ -38,12 +38,17 @@ extension PostgresStore {
         return .alreadyApplied(transactionID: id, amount: Money(micros: amount), agentID: agentID)
     }
 
-    /// Five round trips: BEGIN, the funding update, one statement for the ledger transaction, its
+    /// One round trip when the row still matches admission's snapshot (see `settleAtSnapshot`);
+    /// otherwise five: BEGIN, the funding update, one statement for the ledger transaction, its
     /// entries and the invocation, the idempotency record, COMMIT. A second settlement of one key
     /// (only possible when a claim's lease ran out) conflicts on the record and rolls back whole.
     public func completeInvocation(_ invocation: CompletedInvocation, render: @escaping @Sendable (Billing) -> [UInt8])
         async throws(StoreError) -> CompletionOutcome
     {
+        if let snapshot = invocation.snapshot, let billing = invocation.expectedBilling {
+            let body = render(billing)
+            if try await settleAtSnapshot(invocation, snapshot: snapshot, billing: billing, body: body) { return .completed(billing, body: body) }
+        }
         let logger = self.logger
         let outcome: CompletionOutcome? = try await transaction { connection in
             let price = invocation.price.micros

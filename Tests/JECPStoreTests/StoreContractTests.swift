@@ -150,6 +150,52 @@ struct StoreContractTests {
         }
     }
 
+    @Test("settling from admission's snapshot gives the same answer whether or not the row moved since", arguments: StoreBackend.available)
+    func snapshotSettlement(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let created = try await store.createAgent(Self.newAgent(freeCalls: 1))
+            _ = try await store.credit(Self.credit(created, "1"))
+            var free = Self.invocation(created, price: "0.01", key: "snap-free", funding: .freeCall)
+            free.snapshot = try await store.agent(id: created.id)
+            guard case .completed(let freeBilling, let freeBody) = try await store.completeInvocation(free, render: Self.render) else {
+                Issue.record("free call at snapshot not completed")
+                return
+            }
+            #expect(freeBilling == free.expectedBilling && freeBilling.method == .freeCall && freeBilling.freeCallsRemaining == 0)
+            #expect(try await store.idempotencyRecord(agentID: created.id, key: "snap-free", now: Self.now)?.body == freeBody)
+
+            var paid = Self.invocation(created, price: "0.01", key: "snap-paid")
+            paid.snapshot = try await store.agent(id: created.id)
+            guard case .completed(let paidBilling, _) = try await store.completeInvocation(paid, render: Self.render) else {
+                Issue.record("paid call at snapshot not completed")
+                return
+            }
+            #expect(paidBilling == paid.expectedBilling && paidBilling.balanceAfter == (try! Money(decimal: "0.99")) && paidBilling.totalCallsAfter == 2)
+
+            // The row moves on (a credit) after admission: the settlement sees the new balance.
+            var stale = Self.invocation(created, price: "0.01", key: "snap-stale")
+            stale.snapshot = try await store.agent(id: created.id)
+            _ = try await store.credit(Self.credit(created, "2"))
+            guard case .completed(let staleBilling, let staleBody) = try await store.completeInvocation(stale, render: Self.render) else {
+                Issue.record("stale-snapshot call not completed")
+                return
+            }
+            #expect(staleBilling.balanceAfter == (try! Money(decimal: "2.98")) && staleBilling.totalCallsAfter == 3)
+            #expect(String(decoding: staleBody, as: UTF8.self).contains("2.98"))
+            // And the same key again, with a snapshot, is a duplicate that moves nothing.
+            var again = Self.invocation(created, price: "0.01", key: "snap-paid")
+            again.snapshot = try await store.agent(id: created.id)
+            guard case .duplicate = try await store.completeInvocation(again, render: Self.render) else {
+                Issue.record("a settled key settled again")
+                return
+            }
+            #expect(try await store.agent(id: created.id)?.balance == (try! Money(decimal: "2.98")))
+            #expect(try await store.verifyLedger().isEmpty)
+            let summary = try await store.ledgerSummary()
+            #expect(summary.transactionCount == 4 && summary.globalSum == .zero)
+        }
+    }
+
     @Test("free calls, and refusal without funds, write no money", arguments: StoreBackend.available)
     func freeAndRefused(backend: StoreBackend) async throws {
         try await backend.withStore { store in

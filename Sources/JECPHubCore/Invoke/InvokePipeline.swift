@@ -299,11 +299,12 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         let engine = "jecp-swift-\(HubVersion.current)"
         let provider = entry.namespace
         let tailBytes = tail
-        let completion = CompletedInvocation(
+        var completion = CompletedInvocation(
             invocationID: UUID().uuidString.lowercased(), transactionID: UUID().uuidString.lowercased(), agentID: agent.id,
             requestID: envelope.id, idempotencyKey: idempotencyKey, fingerprint: fingerprint, capability: entry.id, action: descriptor.name,
             payee: entry.providerAccount, price: descriptor.price, funding: funding, durationMilliseconds: durationMS, now: nowSeconds,
             idempotencyExpiresAt: nowSeconds + settings.idempotencyTTLSeconds)
+        completion.snapshot = agent
         let outcome = try await withStore {
             try await store.completeInvocation(completion) { billing in
                 Self.renderSuccess(billing: billing, durationMS: durationMS, engine: engine, provider: provider, tail: tailBytes)

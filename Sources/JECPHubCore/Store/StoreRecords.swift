@@ -112,6 +112,10 @@ public struct CompletedInvocation: Sendable {
     public var durationMilliseconds: Int64
     public var now: Int64
     public var idempotencyExpiresAt: Int64
+    /// The agent as admission saw it. A store may settle in one statement when the row still
+    /// matches it (rendering the response from it beforehand), and otherwise in a transaction
+    /// that re-reads the row; the answer is the same either way.
+    public var snapshot: AgentRecord?
 
     public init(invocationID: String, transactionID: String, agentID: String, requestID: String, idempotencyKey: String, fingerprint: [UInt8],
                 capability: String, action: String, payee: LedgerAccount, price: Money, funding: FundingMethod, durationMilliseconds: Int64,
@@ -130,6 +134,22 @@ public struct CompletedInvocation: Sendable {
         self.durationMilliseconds = durationMilliseconds
         self.now = now
         self.idempotencyExpiresAt = idempotencyExpiresAt
+    }
+
+    /// What the agent's billing is after this call if its row is still `snapshot`; nil when the
+    /// snapshot cannot pay (the settlement transaction decides then).
+    public var expectedBilling: Billing? {
+        guard let agent = snapshot else { return nil }
+        let totalCalls = agent.totalCalls + 1
+        let tier = max(TrustTier(successfulCalls: totalCalls), agent.tierFloor ?? .bronze)
+        if funding == .freeCall {
+            guard agent.freeCallsRemaining > 0 else { return nil }
+            return Billing(cost: .zero, method: .freeCall, balanceAfter: agent.balance, transactionID: nil, totalCallsAfter: totalCalls,
+                           freeCallsRemaining: agent.freeCallsRemaining - 1, tierAfter: tier)
+        }
+        guard agent.balance >= price else { return nil }
+        return Billing(cost: price, method: funding, balanceAfter: agent.balance - price, transactionID: price > .zero ? transactionID : nil,
+                       totalCallsAfter: totalCalls, freeCallsRemaining: agent.freeCallsRemaining, tierAfter: tier)
     }
 }
 
