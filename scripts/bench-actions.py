@@ -8,6 +8,7 @@ invokes each action `iterations` times with unique ids and prints p50/p90 wall-c
 Standard library only; loopback only.
 """
 import base64, json, os, re, statistics, subprocess, sys, tempfile, time, urllib.request, zlib, struct
+from hubhttp import call, start_hub
 
 binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/jecp-hub"
 iterations = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -19,26 +20,9 @@ def png(width, height):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + \
         chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
-def call(method, url, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
 with tempfile.TemporaryDirectory() as directory:
-    hub = subprocess.Popen([binary], env={**os.environ, "HTTP_PORT": "0", "DB_SQLITE_PATH": directory + "/hub.sqlite", "LOG_LEVEL": "error"},
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    hub, base = start_hub(binary, {**os.environ, "HTTP_PORT": "0", "DB_SQLITE_PATH": directory + "/hub.sqlite", "LOG_LEVEL": "error"})
     try:
-        port = None
-        for line in hub.stdout:
-            match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            if match:
-                port = int(match.group(1))
-                break
-        base = f"http://127.0.0.1:{port}"
         token = open(directory + "/admin-token").read().strip()
         admin = {"Authorization": f"Bearer {token}"}
         _, agent = call("POST", base + "/api/agent/register", {"name": "bench-actions"})

@@ -12,9 +12,11 @@ with wrk for a fixed duration:
   paid      POST /v1/invoke content-factory/text-stats, every id unique: every call a real charge
   replay    POST /v1/invoke with ids already completed (idempotent replays)
 and prints requests/s, p50/p99 latency and the ratios to the ceiling. Needs wrk (apt-get install wrk).
+BENCH_PG_OPTIONS adds server options (e.g. "-c synchronous_commit=off" to see what durability costs).
 Loopback only.
 """
-import argparse, glob, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import argparse, glob, os, re, shutil, subprocess, sys, tempfile
+from hubhttp import call, start_hub
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--binary", default=".build/release/jecp-hub")
@@ -27,15 +29,6 @@ args = parser.parse_args()
 ADMIN = "bench-admin-token-0123456789abcdef"
 SECRET = "bench-key-secret-0123456789abcdef0123456789"
 
-def call(method, url, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
 def start_postgres(directory):
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
     run_as = ["runuser", "-u", "nobody", "--"] if os.getuid() == 0 else []
@@ -43,7 +36,7 @@ def start_postgres(directory):
         shutil.chown(directory, "nobody", "nogroup")
     subprocess.run(run_as + [f"{binaries}/initdb", "-D", f"{directory}/data", "-U", "jecp", "-A", "trust", "--no-sync"], check=True,
                    stdout=subprocess.DEVNULL)
-    options = f"-k {directory} -p 5499 -c listen_addresses='' -c max_connections=200 -c shared_buffers=256MB"
+    options = f"-k {directory} -p 5499 -c listen_addresses='' -c max_connections=200 -c shared_buffers=256MB " + os.environ.get("BENCH_PG_OPTIONS", "")
     subprocess.run(run_as + [f"{binaries}/pg_ctl", "-D", f"{directory}/data", "-l", f"{directory}/log", "-w", "-o", options, "start"], check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run([f"{binaries}/createdb", "-h", directory, "-p", "5499", "-U", "jecp", "jecp"], check=True)
@@ -90,15 +83,8 @@ def bench(store):
         stop_postgres = start_postgres(directory)
         env.update({"DB_KIND": "postgres", "DB_POSTGRES_HOST": directory, "DB_POSTGRES_PORT": "5499", "DB_POSTGRES_USER": "jecp",
                     "DB_POSTGRES_DATABASE": "jecp", "DB_POSTGRES_POOL_INVOKE": "32"})
-    hub = subprocess.Popen([args.binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    hub, base = start_hub(args.binary, env)
     try:
-        port = None
-        for line in hub.stdout:
-            match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            if match:
-                port = int(match.group(1))
-                break
-        base = f"http://127.0.0.1:{port}"
         admin = {"Authorization": f"Bearer {ADMIN}"}
         agents = []
         for index in range(args.agents):

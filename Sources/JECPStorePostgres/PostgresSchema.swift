@@ -151,6 +151,67 @@ enum PostgresSchema {
             $$
             """,
         ]),
+        // The one-statement settlement as a function: PL/pgSQL prepares its statements once per
+        // connection, where the same SQL sent as a query is parsed and planned on every call.
+        ("v2-settle-at-snapshot", [
+            """
+            CREATE FUNCTION jecp_settle_at_snapshot(
+                p_agent text, p_balance bigint, p_total_calls bigint, p_free_calls bigint, p_tier_floor text, p_key text,
+                p_free boolean, p_price bigint, p_transaction text, p_invocation text, p_request text, p_capability text, p_action text,
+                p_method text, p_duration bigint, p_now bigint, p_fingerprint bytea, p_body bytea, p_expires bigint,
+                p_wallet text, p_payee text, p_payee_class text, p_provider_share bigint, p_hub text, p_hub_share bigint,
+                p_payment text, p_payment_share bigint)
+            RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE agents SET free_calls_remaining = free_calls_remaining - CASE WHEN p_free THEN 1 ELSE 0 END,
+                                  balance_micros = balance_micros - p_price, total_calls = total_calls + 1
+                WHERE id = p_agent AND balance_micros = p_balance AND total_calls = p_total_calls
+                  AND free_calls_remaining = p_free_calls AND tier_floor IS NOT DISTINCT FROM p_tier_floor
+                  AND NOT EXISTS (SELECT 1 FROM idempotency_records r WHERE r.agent_id = p_agent AND r.key = p_key);
+                IF NOT FOUND THEN
+                    RETURN false;
+                END IF;
+                IF p_transaction IS NOT NULL THEN
+                    INSERT INTO ledger_transactions (id, kind, agent_id, invocation_id, memo, capability, action, created_at)
+                    VALUES (p_transaction, 'charge', p_agent, p_invocation, p_capability || '/' || p_action, p_capability, p_action, p_now);
+                    INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros)
+                    SELECT p_transaction, account, class, amount, after FROM (VALUES
+                        (p_wallet, 'wallet', -p_price, p_balance - p_price),
+                        (p_payee, p_payee_class, p_provider_share, NULL),
+                        (p_hub, 'hub_fees', p_hub_share, NULL),
+                        (p_payment, 'payment_fees', p_payment_share, NULL)
+                    ) AS legs(account, class, amount, after) WHERE amount <> 0;
+                END IF;
+                INSERT INTO invocations (id, agent_id, request_id, capability, action, price_micros, method, transaction_id, status, duration_ms, created_at)
+                VALUES (p_invocation, p_agent, p_request, p_capability, p_action, p_price, p_method, p_transaction, 'completed', p_duration, p_now);
+                INSERT INTO idempotency_records (agent_id, key, fingerprint, status_code, body, created_at, expires_at)
+                VALUES (p_agent, p_key, p_fingerprint, 200, p_body, p_now, p_expires);
+                RETURN true;
+            END
+            $$
+            """,
+            // The claim of PostgresStore.claimRequest, prepared once per connection the same way.
+            """
+            CREATE FUNCTION jecp_claim_request(p_agent text, p_key text, p_now bigint, p_lease_until bigint,
+                OUT claimed boolean, OUT holder_lease bigint, OUT fingerprint bytea, OUT status_code integer, OUT body bytea, OUT created_at bigint)
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                SELECT r.fingerprint, r.status_code, r.body, r.created_at INTO fingerprint, status_code, body, created_at
+                FROM idempotency_records r WHERE r.agent_id = p_agent AND r.key = p_key AND r.expires_at > p_now;
+                IF FOUND THEN
+                    claimed := false;
+                    RETURN;
+                END IF;
+                INSERT INTO request_claims AS c (agent_id, key, lease_until) VALUES (p_agent, p_key, p_lease_until)
+                ON CONFLICT (agent_id, key) DO UPDATE SET lease_until = EXCLUDED.lease_until WHERE c.lease_until <= p_now;
+                claimed := FOUND;
+                IF NOT claimed THEN
+                    SELECT c.lease_until INTO holder_lease FROM request_claims c WHERE c.agent_id = p_agent AND c.key = p_key;
+                END IF;
+            END
+            $$
+            """,
+        ]),
     ]
 
     static func migrate(configuration: PostgresStoreConfiguration, logger: Logger) async throws {

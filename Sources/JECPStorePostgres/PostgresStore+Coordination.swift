@@ -19,35 +19,23 @@ extension PostgresStore {
         return !rows.isEmpty
     }
 
-    /// One statement: a stored response wins; otherwise insert the claim, or take over one whose
-    /// lease ran out. A claim row outlives a successful settlement (until its lease ends), so a
-    /// request racing that settlement finds it busy and, polling, then finds the stored response.
+    /// One round trip (`jecp_claim_request()`): a stored response wins; otherwise insert the
+    /// claim, or take over one whose lease ran out. A claim row outlives a successful settlement
+    /// (until its lease ends), so a request racing that settlement finds it busy and, polling,
+    /// then finds the stored response.
     public func claimRequest(agentID: String, key: String, now: Int64, leaseUntil: Int64) async throws(StoreError) -> RequestClaim {
         let rows = try await query("""
-            WITH stored AS (
-                SELECT fingerprint, status_code, body, created_at FROM idempotency_records
-                WHERE agent_id = \(agentID) AND key = \(key) AND expires_at > \(now)
-            ), claimed AS (
-                INSERT INTO request_claims (agent_id, key, lease_until)
-                SELECT \(agentID), \(key), \(leaseUntil) WHERE NOT EXISTS (SELECT 1 FROM stored)
-                ON CONFLICT (agent_id, key) DO UPDATE SET lease_until = EXCLUDED.lease_until WHERE request_claims.lease_until <= \(now)
-                RETURNING lease_until
-            )
-            SELECT (SELECT COUNT(*) FROM claimed)::integer,
-                   (SELECT lease_until FROM request_claims WHERE agent_id = \(agentID) AND key = \(key)),
-                   s.fingerprint, s.status_code, s.body, s.created_at
-            FROM (SELECT 1) AS one LEFT JOIN stored AS s ON true
+            SELECT claimed, holder_lease, fingerprint, status_code, body, created_at
+            FROM jecp_claim_request(\(agentID), \(key), \(now), \(leaseUntil))
             """)
         return try decode {
-            let row = rows[0]
             let (claimed, holderLease, fingerprint, status, body, createdAt) =
-                try row.decode((Int32, Int64?, ByteBuffer?, Int32?, ByteBuffer?, Int64?).self)
+                try rows[0].decode((Bool, Int64?, ByteBuffer?, Int32?, ByteBuffer?, Int64?).self)
             if let fingerprint, let status, let body, let createdAt {
                 return .stored(IdempotencyRecord(fingerprint: Array(buffer: fingerprint), statusCode: Int(status), body: Array(buffer: body),
                                                  createdAt: createdAt))
             }
-            if claimed == 1 { return .claimed }
-            return .busy(leaseUntil: holderLease ?? leaseUntil)
+            return claimed ? .claimed : .busy(leaseUntil: holderLease ?? leaseUntil)
         }
     }
 

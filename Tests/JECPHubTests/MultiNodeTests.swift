@@ -65,6 +65,19 @@ struct MultiNodeTests {
         return try await node.send("POST", "/v1/invoke", json: body, headers: mandate == nil ? agent.headers : [:])
     }
 
+    /// `count` invokes of `agent` with ids `<prefix>-<n>`, alternating nodes, all at once.
+    func burst(_ nodes: [Node], _ agent: Agent, prefix: String, count: Int) async throws -> [(id: String, status: Int)] {
+        try await withThrowingTaskGroup(of: (id: String, status: Int).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let id = "\(prefix)-\(index)"
+                    return (id, try await invoke(nodes[index % 2], agent, id: id).status)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
     @Test func twoNodesShareIdempotencyNoncesRateLimitsAndMoney() async throws {
         let (server, database) = try await TestPostgres.shared.createDatabase()
         let environment = [
@@ -144,45 +157,33 @@ struct MultiNodeTests {
         #expect(replay.status == 403 && replay.body["error"]?["details"]?["subcause"]?.stringValue == "nonce_replay", "\(replay.body)")
 
         // A burst split across nodes meets one shared limit (bronze: 10 a minute).
-        let statuses = try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            for index in 0..<16 {
-                group.addTask {
-                    let id = "burst-\(index)"
-                    return (id, try await invoke(nodes[index % 2], bronze, id: id).status)
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(statuses.filter { $0.1 == 200 }.count == 10)
-        #expect(statuses.filter { $0.1 == 429 }.count == 6)
-        completedIDs.formUnion(statuses.filter { $0.1 == 200 }.map(\.0))
+        let statuses = try await burst(nodes, bronze, prefix: "burst", count: 16)
+        #expect(statuses.filter { $0.status == 200 }.count == 10)
+        #expect(statuses.filter { $0.status == 429 }.count == 6)
+        completedIDs.formUnion(statuses.filter { $0.status == 200 }.map(\.id))
 
-        // Charges and credits for one wallet from both nodes at once: no lost update, never negative.
+        // Credits and charges of one wallet from both nodes at the same time: no lost update, no
+        // negative wallet, and every micro-USDC credited is either spent or still there.
         let spender = agents[3]
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        async let drips: Void = withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<3 {
                 group.addTask {
-                    _ = try await nodes[index % 2].send("POST", "/admin/v1/agents/\(spender.id)/credit",
-                                                       json: ["amount_usdc": 0.002, "reason": "drip", "idempotency_key": .string("drip-\(index)")],
-                                                       headers: admin)
+                    let response = try await nodes[index % 2].send(
+                        "POST", "/admin/v1/agents/\(spender.id)/credit",
+                        json: ["amount_usdc": 0.002, "reason": "drip", "idempotency_key": .string("drip-\(index)")], headers: admin)
+                    #expect(response.status == 201, "\(response.body)")
                 }
             }
             try await group.waitForAll()
         }
-        let spent3 = try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    let id = "spend-\(index)"
-                    return (id, try await invoke(nodes[index % 2], spender, id: id).status)
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        // 0.006 USDC buys exactly six calls at 0.001; the rest are refused for funds.
-        #expect(spent3.filter { $0.1 == 200 }.count == 6, "\(spent3)")
-        #expect(spent3.filter { $0.1 == 402 }.count == 2, "\(spent3)")
-        completedIDs.formUnion(spent3.filter { $0.1 == 200 }.map(\.0))
-        #expect(try await a.send("GET", "/v1/agents/me", headers: spender.headers).body["balance_usdc"]?.numberValue?.description == "0")
+        let spends = try await burst(nodes, spender, prefix: "spend", count: 8)
+        try await drips
+        let paid = spends.filter { $0.status == 200 }
+        #expect(spends.allSatisfy { $0.status == 200 || $0.status == 402 }, "\(spends)")
+        let left = try await a.send("GET", "/v1/agents/me", headers: spender.headers).body["balance_usdc"]
+        let remaining = try #require(left.flatMap { try? Money(json: $0) })
+        #expect(remaining.micros >= 0 && remaining.micros + Int64(paid.count) * 1_000 == 6_000, "paid \(paid.count), left \(remaining)")
+        completedIDs.formUnion(paid.map(\.id))
 
         processA.terminate()
         processB.terminate()
