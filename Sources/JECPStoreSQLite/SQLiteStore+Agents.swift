@@ -51,10 +51,21 @@ extension SQLiteStore {
 
     /// Served from the write-through cache when possible: authentication is on every request.
     public func agent(id: String) async throws(StoreError) -> AgentRecord? {
-        if let cached = agents.lookup(id) { return cached }
+        switch agents.lookup(id) {
+        case .found(let record): return record
+        case .absent: return nil
+        case .unknown: break
+        }
         guard let fetched = try await read({ db in try Self.fetchVersionedAgent(db, id: id) }) else { return nil }
         agents.remember(fetched)
         return fetched.record
+    }
+
+    /// Every agent, or nil when there are more than `limit` (the cache then fills as it goes).
+    static func fetchAllAgents(_ db: Database, limit: Int) throws -> [AgentCache.Versioned]? {
+        let rows = try Row.fetchAll(db, sql: "SELECT \(agentColumns) FROM agents LIMIT ?", arguments: [limit + 1])
+        guard rows.count <= limit else { return nil }
+        return rows.map { AgentCache.Versioned(record: agentRecord($0), version: $0["version"]) }
     }
 
     public func rotateKey(agentID: String, newKeyHash: [UInt8], previousValidUntil: Int64?, maximumPer24h: Int, now: Int64)

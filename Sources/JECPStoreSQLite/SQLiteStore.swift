@@ -39,6 +39,8 @@ public final class SQLiteStore: HubStore {
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.logger = logger
         try SQLiteSchema.migrator.migrate(pool)
+        let limit = agents.fillLimit
+        agents.fill(try pool.read { db in try Self.fetchAllAgents(db, limit: limit) })
     }
 
     /// Runs a write transaction, translating driver errors at this boundary.

@@ -12,9 +12,15 @@ public struct Authenticator<Store: HubStore>: Sendable {
         self.nextActions = nextActions
     }
 
+    /// A refused key is answered no sooner than this after the request began. The lookup of a
+    /// known agent can be served from memory while an unknown id costs a database read; a floor
+    /// well above both makes the two indistinguishable by timing (and slows key guessing).
+    public static var failureFloor: Duration { .milliseconds(5) }
+
     /// Returns the agent when the key is its current key, or its previous key within the grace
-    /// period. Unknown agent and wrong key produce the same error, after the same work.
+    /// period. Unknown agent and wrong key produce the same error, after the same time.
     public func authenticate(agentID: String?, apiKey: String?, now: Int64, allowSuspended: Bool = false) async throws(JECPError) -> AgentRecord {
+        let started = ContinuousClock.now
         guard let agentID, !agentID.isEmpty, let apiKey, !apiKey.isEmpty else {
             throw JECPError(.authRequired, "Agent credentials are required: send X-Agent-ID and X-API-Key, or mandate.agent_id and mandate.api_key.",
                             nextAction: nextActions.register())
@@ -32,6 +38,7 @@ public struct Authenticator<Store: HubStore>: Sendable {
             _ = constantTimeEqual(presented, [UInt8](repeating: 0, count: presented.count))
         }
         guard valid, let record else {
+            try? await Task.sleep(until: started + Self.failureFloor)
             throw JECPError(.invalidAPIKey, "The agent id and API key do not match a registered agent.", nextAction: nextActions.register())
         }
         if record.suspended, !allowSuspended {

@@ -34,7 +34,7 @@ struct TestHub {
             "db.sqlitePath": .init(.string(databasePath), isSecret: false),
             "jecp.adminToken": .init(.string(adminToken), isSecret: true),
             "jecp.publicURL": "https://hub.test",
-            "log.level": "error",
+            "log.level": "trace",
         ]
         if backend == .postgres {
             for (key, value) in try await postgresSettings() { values[AbsoluteConfigKey(stringLiteral: key)] = value }
@@ -42,12 +42,18 @@ struct TestHub {
         let postgresDatabase = values["db.postgres.database"].flatMap { if case .string(let name) = $0.content { name } else { nil } }
         for (key, value) in overrides { values[AbsoluteConfigKey(stringLiteral: key)] = value }
         let reader = ConfigReader(provider: InMemoryProvider(values: values))
-        var logger = Logger(label: "jecp-test")
-        logger.logLevel = .error
-        let (application, _) = try await buildApplication(reader: reader, capabilities: capabilities, logger: logger)
+        let capture = LogCapture()
+        let (application, _) = try await buildApplication(reader: reader, capabilities: capabilities, logger: capture.logger(label: "jecp-test"))
         try await application.test(mode) { client in
             try await body(TestHub(client: client, databasePath: databasePath, postgresDatabase: postgresDatabase))
         }
+        // Every test Hub doubles as a log scan: no configured secret and no issued key or full
+        // provenance tag may appear in anything it logged, at any level.
+        let secrets = values.values.compactMap { value -> String? in
+            guard value.isSecret, case .string(let text) = value.content else { return nil }
+            return text
+        }
+        capture.expectNoSecrets(secrets)
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
