@@ -11,18 +11,6 @@ import Testing
     static let cases = Int(environment["JECP_FUZZ_CASES"] ?? "") ?? 1_200
     static let seed = UInt64(environment["JECP_FUZZ_SEED"] ?? "") ?? 0x4A45_4350_F022
 
-    /// SplitMix64: small, fast, and the same sequence on every platform for a seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let templates: [(path: String, body: JSONValue)] = [
         ("/v1/invoke", ["jecp": "1.0", "id": "fuzz-0000", "capability": "content-factory", "action": "text-stats", "input": ["text": "Fuzz me gently."]]),
         ("/v1/invoke", ["jecp": "1.0", "id": "fuzz-0000", "capability": "document-pipeline", "action": "generate-invoice",
@@ -85,7 +73,7 @@ import Testing
                 agents.append(agent)
             }
             let before = try await hub.ledgerSummary()["transaction_count"]?.numberValue?.integerValue ?? -1
-            var random = SeededGenerator(state: Self.seed)
+            var random = SeededGenerator(seed: Self.seed)
             var charged: Int64 = 0
             let codes = Set(ErrorCode.allCases.map(\.rawValue))
             for index in 0..<Self.cases {
