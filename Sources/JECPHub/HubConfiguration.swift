@@ -137,6 +137,11 @@ public struct HubConfiguration: Sendable {
                 password: reader.string(forKey: "db.postgres.password", isSecret: true),
                 database: reader.string(forKey: "db.postgres.database", default: user), pools: pools)
         }
+        let nodeTimeout = reader.int(forKey: "db.postgres.nodeTimeoutSeconds", default: 10)
+        guard (1...3_600).contains(nodeTimeout) else {
+            throw Invalid(description: "DB_POSTGRES_NODE_TIMEOUT_SECONDS must be 1...3600, got \(nodeTimeout)")
+        }
+        configuration.nodeTimeoutSeconds = nodeTimeout
         if let tlsText {
             guard let mode = PostgresStoreConfiguration.TLSMode(rawValue: tlsText.lowercased()) else {
                 throw Invalid(description: "DB_POSTGRES_TLS must be disable, prefer or require; got '\(tlsText)'")

@@ -122,9 +122,13 @@ enum PostgresSchema {
                 agent_id text NOT NULL,
                 key text NOT NULL,
                 lease_until bigint NOT NULL,
+                node_id text NOT NULL,
                 PRIMARY KEY (agent_id, key)
             )
             """,
+            // Each running node's heartbeat, on the database's clock: a claim of a node that
+            // stopped beating can be taken over before its lease ends.
+            "CREATE UNLOGGED TABLE hub_nodes (node_id text PRIMARY KEY, seen_at timestamptz NOT NULL)",
             "CREATE INDEX request_claims_by_lease ON request_claims(lease_until)",
             // Exact sliding window (spec 02 §6.5) in one round trip: the row lock serializes
             // requests of one key across nodes; different keys never contend.
@@ -192,7 +196,7 @@ enum PostgresSchema {
             """,
             // The claim of PostgresStore.claimRequest, prepared once per connection the same way.
             """
-            CREATE FUNCTION jecp_claim_request(p_agent text, p_key text, p_now bigint, p_lease_until bigint,
+            CREATE FUNCTION jecp_claim_request(p_agent text, p_key text, p_now bigint, p_lease_until bigint, p_node text, p_node_timeout integer,
                 OUT claimed boolean, OUT holder_lease bigint, OUT fingerprint bytea, OUT status_code integer, OUT body bytea, OUT created_at bigint)
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -202,8 +206,10 @@ enum PostgresSchema {
                     claimed := false;
                     RETURN;
                 END IF;
-                INSERT INTO request_claims AS c (agent_id, key, lease_until) VALUES (p_agent, p_key, p_lease_until)
-                ON CONFLICT (agent_id, key) DO UPDATE SET lease_until = EXCLUDED.lease_until WHERE c.lease_until <= p_now;
+                INSERT INTO request_claims AS c (agent_id, key, lease_until, node_id) VALUES (p_agent, p_key, p_lease_until, p_node)
+                ON CONFLICT (agent_id, key) DO UPDATE SET lease_until = EXCLUDED.lease_until, node_id = EXCLUDED.node_id
+                WHERE c.lease_until <= p_now OR NOT EXISTS (
+                    SELECT 1 FROM hub_nodes n WHERE n.node_id = c.node_id AND n.seen_at > now() - make_interval(secs => p_node_timeout));
                 claimed := FOUND;
                 IF NOT claimed THEN
                     SELECT c.lease_until INTO holder_lease FROM request_claims c WHERE c.agent_id = p_agent AND c.key = p_key;
@@ -214,7 +220,14 @@ enum PostgresSchema {
         ]),
     ]
 
-    static func migrate(configuration: PostgresStoreConfiguration, logger: Logger) async throws {
+    /// Migrates, and registers `node` as alive when given (before its pools serve anything).
+    static func heartbeat(_ node: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO hub_nodes (node_id, seen_at) VALUES (\(node), now()) ON CONFLICT (node_id) DO UPDATE SET seen_at = now()
+            """, logger: logger)
+    }
+
+    static func migrate(configuration: PostgresStoreConfiguration, node: String? = nil, logger: Logger) async throws {
         let connection = try await PostgresConnection.connect(
             on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try configuration.connectionConfiguration(), id: 1, logger: logger)
         do {
@@ -241,6 +254,7 @@ enum PostgresSchema {
                 logger.info("applied migration", metadata: ["jecp.migration": "\(migration.version)"])
             }
             try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+            if let node { try await heartbeat(node, on: connection, logger: logger) }
         } catch {
             try? await connection.close()
             throw error

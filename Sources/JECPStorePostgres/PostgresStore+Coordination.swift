@@ -20,13 +20,13 @@ extension PostgresStore {
     }
 
     /// One round trip (`jecp_claim_request()`): a stored response wins; otherwise insert the
-    /// claim, or take over one whose lease ran out. A claim row outlives a successful settlement
+    /// claim, or take over one whose lease ran out or whose node stopped beating. A claim row outlives a successful settlement
     /// (until its lease ends), so a request racing that settlement finds it busy and, polling,
     /// then finds the stored response.
     public func claimRequest(agentID: String, key: String, now: Int64, leaseUntil: Int64) async throws(StoreError) -> RequestClaim {
         let rows = try await query("""
             SELECT claimed, holder_lease, fingerprint, status_code, body, created_at
-            FROM jecp_claim_request(\(agentID), \(key), \(now), \(leaseUntil))
+            FROM jecp_claim_request(\(agentID), \(key), \(now), \(leaseUntil), \(nodeID), \(Int32(configuration.nodeTimeoutSeconds)))
             """)
         return try decode {
             let (claimed, holderLease, fingerprint, status, body, createdAt) =
@@ -47,6 +47,7 @@ extension PostgresStore {
         let nonces = try await purge(table: "provenance_nonces", condition: "expires_at <= \(now)")
         let windows = try await purge(table: "rate_windows", condition: "expires_at <= \(now)")
         let claims = try await purge(table: "request_claims", condition: "lease_until <= \(now)")
-        return nonces + windows + claims
+        let nodes = try await purge(table: "hub_nodes", condition: "seen_at < now() - interval '1 day'")
+        return nonces + windows + claims + nodes
     }
 }

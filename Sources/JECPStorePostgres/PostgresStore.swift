@@ -1,4 +1,5 @@
 import JECPHubCore
+import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -17,6 +18,8 @@ public final class PostgresStore: HubStore {
     let clients: [WorkLane: PostgresClient]
     let gauges: [WorkLane: Gauge]
     let logger: Logger
+    /// This process, for the claims it takes; alive while it beats in `hub_nodes`.
+    let nodeID = "node-" + UUID().uuidString.lowercased()
 
     /// Work in flight on one pool, for `/health`.
     final class Gauge: Sendable {
@@ -30,7 +33,7 @@ public final class PostgresStore: HubStore {
     public init(configuration: PostgresStoreConfiguration, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        try await PostgresSchema.migrate(configuration: configuration, logger: logger)
+        try await PostgresSchema.migrate(configuration: configuration, node: nodeID, logger: logger)
         let sizes: [WorkLane: Int] = [.invoke: configuration.pools.invoke, .read: configuration.pools.read,
                                       .provider: configuration.pools.provider, .background: configuration.pools.background]
         var clients: [WorkLane: PostgresClient] = [:]
@@ -64,6 +67,25 @@ public final class PostgresStore: HubStore {
         await withDiscardingTaskGroup { group in
             for client in clients.values {
                 group.addTask { await client.run() }
+            }
+            group.addTask { await self.beat() }
+        }
+    }
+
+    /// Marks this node alive four times per node timeout, until shutdown; a node that dies
+    /// stops, and other nodes may take over its claims a timeout later.
+    func beat() async {
+        let interval = Duration.milliseconds(max(configuration.nodeTimeoutSeconds * 250, 100))
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await WorkLane.$current.withValue(.background) {
+                        try await self.query("INSERT INTO hub_nodes (node_id, seen_at) VALUES (\(self.nodeID), now()) ON CONFLICT (node_id) DO UPDATE SET seen_at = now()")
+                    }
+                } catch {
+                    self.logger.warning("node heartbeat failed", metadata: ["jecp.error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
             }
         }
     }

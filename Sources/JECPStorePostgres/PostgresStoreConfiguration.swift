@@ -18,6 +18,8 @@ public struct PostgresStoreConfiguration: Sendable {
     public var tls: TLSMode
     /// Connections per lane (the `/health` bulkhead): invoke, read, provider, background.
     public var pools: (invoke: Int, read: Int, provider: Int, background: Int)
+    /// A node silent this long is taken for dead: its idempotency claims may be taken over.
+    public var nodeTimeoutSeconds: Int = 10
 
     public init(host: String, port: Int = 5432, username: String, password: String?, database: String, tls: TLSMode = .prefer,
                 pools: (invoke: Int, read: Int, provider: Int, background: Int) = (16, 8, 8, 2)) {

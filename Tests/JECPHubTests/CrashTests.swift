@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import JECPModels
+import JECPTestPostgres
 import Synchronization
 import Testing
 
-/// kill -9 under load: the embedded Hub is killed at seeded random moments while agents pay and
-/// the operator credits, restarted on the same file each time, and clients retry with the same
+/// kill -9 under load: the Hub (on either store) is killed at seeded random moments while agents pay and
+/// the operator credits, restarted on the same database each time, and clients retry with the same
 /// ids (and credit keys) until they get an answer. Afterwards every invariant holds and every id
 /// a client saw succeed is charged exactly once. `JECP_CRASH_KILLS` (default 20) and
 /// `JECP_CRASH_SEED` make a long run or replay one; the seed is in every failure message.
@@ -33,12 +34,19 @@ import Testing
         }
     }
 
-    @Test func killNineUnderLoadLosesAndDuplicatesNothing() async throws {
+    @Test(arguments: StoreBackend.available) func killNineUnderLoadLosesAndDuplicatesNothing(backend: StoreBackend) async throws {
         print("CrashTests seed \(Self.seed) (replay with JECP_CRASH_SEED=\(Self.seed))")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-crash-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = ["HTTP_PORT": "0", "LOG_LEVEL": "warning", "DB_SQLITE_PATH": directory + "/hub.sqlite",
-                           "JECP_ADMIN_TOKEN": MultiNodeTests.adminToken, "JECP_FREE_CALLS": "0", "JECP_REGISTRATION_RPM": "1000"]
+        var environment = ["HTTP_PORT": "0", "LOG_LEVEL": "warning", "DB_SQLITE_PATH": directory + "/hub.sqlite",
+                           "JECP_ADMIN_TOKEN": MultiNodeTests.adminToken, "JECP_FREE_CALLS": "0", "JECP_REGISTRATION_RPM": "1000",
+                           "DB_POSTGRES_NODE_TIMEOUT_SECONDS": "1"]
+        var postgresDatabase: String?
+        if backend == .postgres {
+            let (server, database) = try await TestPostgres.shared.createDatabase()
+            postgresDatabase = database
+            environment.merge(MultiNodeTests.postgresEnvironment(server: server, database: database)) { $1 }
+        }
         let admin = ["Authorization": "Bearer \(MultiNodeTests.adminToken)"]
         var (process, _, node) = try await MultiNodeTests.start(environment: environment)
         let current = Current()
@@ -101,11 +109,20 @@ import Testing
 
         let (verify, verifyOutput) = try HubProcessTests.run(["ledger", "verify"], environment: environment)
         #expect(await HubProcessTests.waitForExit(verify) && verify.terminationStatus == 0, "seed \(Self.seed): \(verifyOutput.value)")
-        let database = try DatabaseQueue(path: directory + "/hub.sqlite")
         for outcome in outcomes {
-            let (charges, balance) = try await database.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'charge' AND agent_id = ?", arguments: [outcome.agent]) ?? -1,
-                 try Int64.fetchOne(db, sql: "SELECT balance_micros FROM agents WHERE id = ?", arguments: [outcome.agent]) ?? -1)
+            // Agent ids are the Hub's own (`jecp_ag_` + alphanumerics), safe to quote.
+            let chargesSQL = "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'charge' AND agent_id = '\(outcome.agent)'"
+            let balanceSQL = "SELECT balance_micros FROM agents WHERE id = '\(outcome.agent)'"
+            let charges: Int
+            let balance: Int64
+            if let postgresDatabase {
+                charges = Int(try await TestPostgres.shared.psql(database: postgresDatabase, chargesSQL)) ?? -1
+                balance = Int64(try await TestPostgres.shared.psql(database: postgresDatabase, balanceSQL)) ?? -1
+            } else {
+                let database = try DatabaseQueue(path: directory + "/hub.sqlite")
+                (charges, balance) = try await database.read { db in
+                    (try Int.fetchOne(db, sql: chargesSQL) ?? -1, try Int64.fetchOne(db, sql: balanceSQL) ?? -1)
+                }
             }
             #expect(charges == outcome.paid.count, "seed \(Self.seed): agent \(outcome.agent) saw \(outcome.paid.count) paid calls, ledger has \(charges)")
             #expect(balance == outcome.credited - Int64(outcome.paid.count) * 1_000,

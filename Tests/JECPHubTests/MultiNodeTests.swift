@@ -78,14 +78,18 @@ struct MultiNodeTests {
         }
     }
 
+    /// What a `jecp-hub` process needs to run on `database` of the test cluster.
+    static func postgresEnvironment(server: TestPostgres.Server, database: String) -> [String: String] {
+        ["DB_KIND": "postgres", "DB_POSTGRES_HOST": server.socketDirectory, "DB_POSTGRES_PORT": String(server.port), "DB_POSTGRES_USER": server.user,
+         "DB_POSTGRES_DATABASE": database, "DB_POSTGRES_TLS": "disable", "JECP_KEY_SECRET": "multi-node-key-secret-0123456789abcdef",
+         "JECP_ADMIN_TOKEN": adminToken]
+    }
+
     @Test func twoNodesShareIdempotencyNoncesRateLimitsAndMoney() async throws {
         let (server, database) = try await TestPostgres.shared.createDatabase()
-        let environment = [
-            "HTTP_PORT": "0", "LOG_LEVEL": "warning", "DB_KIND": "postgres", "DB_POSTGRES_HOST": server.socketDirectory,
-            "DB_POSTGRES_PORT": String(server.port), "DB_POSTGRES_USER": server.user, "DB_POSTGRES_DATABASE": database,
-            "DB_POSTGRES_TLS": "disable", "JECP_KEY_SECRET": "multi-node-key-secret-0123456789abcdef", "JECP_ADMIN_TOKEN": Self.adminToken,
-            "JECP_FREE_CALLS": "0", "JECP_REGISTRATION_RPM": "6",
-        ]
+        let environment = Self.postgresEnvironment(server: server, database: database).merging([
+            "HTTP_PORT": "0", "LOG_LEVEL": "warning", "JECP_FREE_CALLS": "0", "JECP_REGISTRATION_RPM": "6",
+        ]) { $1 }
         // Both nodes start together: the advisory lock makes one migrate while the other waits.
         async let first = Self.start(environment: environment)
         async let second = Self.start(environment: environment)
