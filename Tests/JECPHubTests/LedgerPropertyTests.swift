@@ -9,17 +9,6 @@ import Testing
 /// Random credits and charges, sequential and concurrent, against a real SQLite file; after
 /// each run the store must agree with a simple model and every ledger invariant must hold.
 @Suite struct LedgerPropertyTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func makeStore() throws -> (SQLiteStore, String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-ledger-\(UUID().uuidString)/hub.sqlite").path
         return (try SQLiteStore(path: path, logger: Logger(label: "test")), path)
@@ -33,7 +22,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 42, 1337] as [UInt64])
     func randomOperationsKeepTheLedgerBalanced(seed: UInt64) async throws {
-        var random = SplitMix64(state: seed)
+        var random = SeededGenerator(seed: seed)
         let (store, _) = try Self.makeStore()
         let agents = (0..<5).map { "jecp_ag_prop\(seed)agent\($0)AAAAAAAAAAAA" }
         var balances: [String: Int64] = [:]

@@ -85,6 +85,19 @@ struct MultiNodeTests {
          "JECP_ADMIN_TOKEN": adminToken]
     }
 
+    @Test func migrateAppliesEachMigrationOnceAndStops() async throws {
+        let (server, database) = try await TestPostgres.shared.createDatabase()
+        // No key secret or admin token needed just to migrate.
+        let environment = Self.postgresEnvironment(server: server, database: database).filter { !$0.key.hasPrefix("JECP_") }
+        for _ in 0..<2 {
+            let (migrate, output) = try HubProcessTests.run(["migrate"], environment: environment)
+            #expect(await HubProcessTests.waitForExit(migrate) && migrate.terminationStatus == 0, "\(output.value)")
+            #expect(output.value.contains("the database schema is up to date"))
+        }
+        let applied = try await TestPostgres.shared.psql(database: database, "SELECT string_agg(version, ',' ORDER BY version) FROM jecp_schema_migrations")
+        #expect(applied == "v1-core,v2-settle-at-snapshot")
+    }
+
     @Test func twoNodesShareIdempotencyNoncesRateLimitsAndMoney() async throws {
         let (server, database) = try await TestPostgres.shared.createDatabase()
         let environment = Self.postgresEnvironment(server: server, database: database).merging([
