@@ -43,9 +43,6 @@ public struct HubConfiguration: Sendable {
             throw Invalid(description: "JECP_ADMIN_TOKEN must be at least 16 characters")
         }
         keySecret = reader.string(forKey: "jecp.keySecret", isSecret: true)
-        if let secret = keySecret, secret.count < 32 {
-            throw Invalid(description: "JECP_KEY_SECRET must be at least 32 characters")
-        }
         let levelText = reader.string(forKey: "log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
