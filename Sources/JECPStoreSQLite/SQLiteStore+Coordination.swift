@@ -35,8 +35,10 @@ extension SQLiteStore {
         }
     }
 
+    /// The Hub's one-minute window needs no lookup: `POST /v1/invoke` checks it on every call.
     private func limiter(_ windowSeconds: Double) -> SlidingWindowLimiter {
-        limiters.withLock { limiters in
+        if windowSeconds == minuteLimiter.windowSeconds { return minuteLimiter }
+        return limiters.withLock { limiters in
             if let limiter = limiters[windowSeconds] { return limiter }
             let limiter = SlidingWindowLimiter(windowSeconds: windowSeconds)
             limiters[windowSeconds] = limiter

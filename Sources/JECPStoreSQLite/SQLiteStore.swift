@@ -16,7 +16,8 @@ public final class SQLiteStore: HubStore {
     let pool: DatabasePool
     let logger: Logger
     let agents = AgentCache()
-    /// Rate windows by window length (the Hub uses one minute; tests use others).
+    let minuteLimiter = SlidingWindowLimiter(windowSeconds: 60)
+    /// Other window lengths (the store contract tests use them).
     let limiters = Mutex<[Double: SlidingWindowLimiter]>([:])
     let nonces = NonceReplayCache()
     /// Idempotency claims: `agent \0 key` → lease end. A settled key's claim is dropped at once
