@@ -1,0 +1,3 @@
+// Handlers take and return `JSONValue`, and manifests use `TrustTier`: a provider should need only
+// `import JECPProviderKit`.
+@_exported import JECPModels
