@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "JECPStoreSQLite", targets: ["JECPStoreSQLite"]),
         .library(name: "JECPStorePostgres", targets: ["JECPStorePostgres"]),
         .library(name: "JECPClient", targets: ["JECPClient"]),
+        .library(name: "JECPProviderKit", targets: ["JECPProviderKit"]),
         .executable(name: "jecp", targets: ["jecp"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -44,10 +46,47 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "JECPSchema", dependencies: ["JECPModels"], swiftSettings: upcoming),
+        // Provider manifests: YAML/JSON in, schema validation, the publish-time rules. Shared by the Hub and the CLI.
+        .target(
+            name: "JECPManifest",
+            dependencies: ["JECPModels", "JECPSchema", .product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming
+        ),
+        // Every request the Hub makes to a URL someone else chose: DNS, the SSRF guard, pinned HTTP.
+        .target(
+            name: "JECPOutbound",
+            dependencies: [
+                "JECPModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // For providers: verify the Hub's signatures and serve actions from a Hummingbird router.
+        .target(
+            name: "JECPProviderKit",
+            dependencies: [
+                "JECPModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "jecp-example-provider",
+            dependencies: ["JECPProviderKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/TextProvider",
+            swiftSettings: upcoming
+        ),
         .target(
             name: "JECPHubCore",
             dependencies: [
-                "JECPModels", "JECPSchema",
+                "JECPModels", "JECPSchema", "JECPManifest",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +132,7 @@ let package = Package(
             name: "JECPHub",
             dependencies: [
                 "JECPHubCore", "JECPModels", "JECPSchema", "JECPStoreSQLite", "JECPStorePostgres", "JECPBuiltins",
+                "JECPManifest", "JECPOutbound",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -102,6 +142,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -139,7 +180,7 @@ let package = Package(
         .executableTarget(
             name: "jecp",
             dependencies: [
-                "JECPClient",
+                "JECPClient", "JECPManifest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // Only to quiet the SDK's logger (it is a dependency of JECPClient already).
                 .product(name: "Logging", package: "swift-log"),
@@ -160,6 +201,36 @@ let package = Package(
         ),
         // Starts a throwaway PostgreSQL cluster from the installed server binaries, for the tests that need one.
         .target(name: "JECPTestPostgres", dependencies: [], path: "Tests/Support/JECPTestPostgres"),
+        // An authoritative DNS server on loopback with answers a test sets (and changes) at will.
+        .target(
+            name: "JECPTestDNS",
+            dependencies: [
+                "JECPOutbound",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Support/JECPTestDNS"
+        ),
+        .testTarget(
+            name: "JECPOutboundTests",
+            dependencies: [
+                "JECPOutbound", "JECPTestDNS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "JECPProviderKitTests",
+            dependencies: [
+                "JECPProviderKit", "JECPModels", "JECPSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "JECPManifestTests", dependencies: ["JECPManifest", "JECPSchema", "JECPModels"]),
         .testTarget(
             name: "JECPStoreTests",
             dependencies: ["JECPStoreSQLite", "JECPStorePostgres", "JECPHubCore", "JECPModels", "JECPTestPostgres",
@@ -173,7 +244,8 @@ let package = Package(
             name: "JECPHubTests",
             dependencies: [
                 "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPStorePostgres", "JECPModels",
-                "JECPBuiltins", "JECPSchema", "JECPTestPostgres",
+                "JECPBuiltins", "JECPSchema", "JECPTestPostgres", "JECPTestDNS", "JECPOutbound", "JECPManifest", "JECPProviderKit",
+                "jecp-example-provider",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),

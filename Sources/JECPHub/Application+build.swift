@@ -5,6 +5,7 @@ import Hummingbird
 import JECPBuiltins
 import JECPHubCore
 import JECPModels
+import JECPOutbound
 import JECPStorePostgres
 import JECPStoreSQLite
 import Logging
@@ -87,12 +88,23 @@ private func assemble<Store: HubStore>(
     }
     let hasher = KeyHasher(secret: Array(secrets.keySecret.utf8))
     let artifactSigner = ArtifactSigner(secret: Array(secrets.keySecret.utf8))
+    let secretBox = SecretBox(keySecret: Array(secrets.keySecret.utf8))
+    let resolver = DNSResolver(servers: configuration.dnsServers)
+    let outbound = PinnedHTTPClient(logger: logger)
+    let transport = OutboundProviderTransport(urlGuard: URLGuard(policy: settings.testMode ? .testMode : .production, resolver: resolver),
+                                              resolver: resolver, client: outbound)
+    let providerCatalog = ProviderCatalogLoader(store: store, directory: catalog.providers, transport: transport, secrets: secretBox,
+                                                settings: settings, pollInterval: .seconds(configuration.catalogPollSeconds), logger: logger)
+    let catalogChanged: @Sendable () async -> Void = { await providerCatalog.reload() }
     let services = HubServices(
         store: store, settings: settings, catalog: catalog,
         pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher,
                                  inflight: InflightRequests(), artifactSigner: artifactSigner, logger: logger),
         agents: AgentService(store: store, settings: settings, hasher: hasher),
         admin: AdminService(store: store, adminToken: secrets.adminToken),
+        providers: ProviderService(store: store, settings: settings, hasher: hasher, secrets: secretBox, transport: transport,
+                                   catalogChanged: catalogChanged),
+        manifests: ManifestService(store: store, catalog: catalog, settings: settings, transport: transport, catalogChanged: catalogChanged),
         pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
@@ -101,7 +113,8 @@ private func assemble<Store: HubStore>(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
-        services: [StoreLifecycle(store: store), ExpiryPurgeService(store: store, logger: logger)]
+        services: [StoreLifecycle(store: store), ExpiryPurgeService(store: store, logger: logger), providerCatalog,
+                   OutboundLifecycle(client: outbound, logger: logger)]
             + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -114,6 +127,7 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
     InvokeController(services: services).register(with: router)
     AgentController(services: services).register(with: router)
     AdminController(services: services).register(with: router)
+    ProviderController(services: services).register(with: router)
     DiscoveryController(services: services).register(with: router)
     OperationsController(services: services).register(with: router)
     ArtifactController(services: services).register(with: router)
@@ -127,6 +141,21 @@ struct StoreLifecycle<Store: HubStore>: Service {
 
     func run() async {
         await store.run()
+    }
+}
+
+/// Shuts the provider client down once the server has drained (in-flight forwarded calls finish first).
+struct OutboundLifecycle: Service {
+    let client: PinnedHTTPClient
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try await client.shutdown()
+        } catch {
+            logger.error("shutting down the provider client failed", metadata: ["jecp.error": "\(error)"])
+        }
     }
 }
 

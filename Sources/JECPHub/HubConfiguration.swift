@@ -4,6 +4,7 @@ import JECPBuiltins
 import JECPHubCore
 import JECPModels
 import JECPStorePostgres
+import JECPOutbound
 import Logging
 
 /// The Hub's configuration, read once from swift-configuration and validated.
@@ -24,6 +25,10 @@ public struct HubConfiguration: Sendable {
     public var pools: (invoke: Int, read: Int, provider: Int, background: Int)
     /// The model behind `content-factory`'s generative actions; nil leaves them unavailable.
     public var languageModel: LanguageModelConfiguration?
+    /// `JECP_DNS_SERVERS`: nameservers for provider URL checks and DNS proofs; the system's when empty.
+    public var dnsServers: [DNSServer]
+    /// How often a node looks for provider and manifest changes made on other nodes.
+    public var catalogPollSeconds: Double
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -88,6 +93,11 @@ public struct HubConfiguration: Sendable {
         settings = HubSettings(publicURL: publicURL, vendorPrefix: prefix, operatorNamespace: namespace, hubName: hubName,
                                freeCalls: Int64(freeCalls), registrationPerMinute: registrationRPM, testMode: testMode, legacyAliasSunset: sunset,
                                artifactTTLSeconds: Int64(artifactTTL), maximumInlineResponseBytes: maximumInline)
+        settings.streamIdleTimeoutSeconds = reader.double(forKey: "jecp.streamIdleTimeoutSeconds", default: 30)
+        settings.streamTotalTimeoutSeconds = reader.double(forKey: "jecp.streamTotalTimeoutSeconds", default: 300)
+        guard settings.streamIdleTimeoutSeconds > 0, settings.streamTotalTimeoutSeconds > 0, settings.streamTotalTimeoutSeconds <= 300 else {
+            throw Invalid(description: "JECP_STREAM_IDLE_TIMEOUT_SECONDS must be positive and JECP_STREAM_TOTAL_TIMEOUT_SECONDS in (0, 300] (spec 01 §4.3)")
+        }
         func poolSize(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
             let size = reader.int(forKey: ConfigKey("db.pool.\(name)"), default: fallback)
             guard (1...1024).contains(size) else { throw Invalid(description: "DB_POOL_\(name.uppercased()) must be 1...1024, got \(size)") }
@@ -106,6 +116,19 @@ public struct HubConfiguration: Sendable {
                                                                  try connections("provider", 4), try connections("background", 2)))
         }
         languageModel = try Self.languageModel(reader: reader)
+        if let servers = reader.string(forKey: "jecp.dnsServers"), !servers.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                dnsServers = try DNSServers.parse(servers)
+            } catch {
+                throw Invalid(description: "JECP_DNS_SERVERS must be a comma-separated list of host[:port] addresses: \(error)")
+            }
+        } else {
+            dnsServers = DNSServers.system()
+        }
+        catalogPollSeconds = reader.double(forKey: "jecp.catalogPollSeconds", default: 2)
+        guard catalogPollSeconds > 0, catalogPollSeconds <= 3600 else {
+            throw Invalid(description: "JECP_CATALOG_POLL_SECONDS must be in (0, 3600], got \(catalogPollSeconds)")
+        }
     }
 
     /// `db.postgres.url`, or the discrete `db.postgres.host/port/user/password/database/tls`.

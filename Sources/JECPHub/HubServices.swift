@@ -10,6 +10,8 @@ struct HubServices<Store: HubStore>: Sendable {
     let pipeline: InvokePipeline<Store>
     let agents: AgentService<Store>
     let admin: AdminService<Store>
+    let providers: ProviderService<Store>
+    let manifests: ManifestService<Store>
     let pools: HubPools
     let artifactSigner: ArtifactSigner
     let metrics: HubMetrics

@@ -218,6 +218,47 @@ enum PostgresSchema {
             $$
             """,
         ]),
+        ("v3-providers", [
+            """
+            CREATE TABLE providers (
+                id text PRIMARY KEY,
+                namespace text NOT NULL UNIQUE,
+                display_name text NOT NULL,
+                owner_email text NOT NULL,
+                endpoint_url text NOT NULL,
+                country text NOT NULL,
+                website text,
+                key_hash bytea NOT NULL UNIQUE,
+                previous_key_hash bytea,
+                previous_key_valid_until bigint,
+                sealed_secret bytea NOT NULL,
+                dns_token text NOT NULL,
+                dns_verified_at bigint,
+                status text NOT NULL CHECK (status IN ('active', 'suspended')),
+                created_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX providers_by_previous_key ON providers(previous_key_hash)",
+            "CREATE TABLE provider_key_rotations (provider_id text NOT NULL REFERENCES providers(id), rotated_at bigint NOT NULL)",
+            "CREATE INDEX provider_key_rotations_by_provider ON provider_key_rotations(provider_id, rotated_at)",
+            """
+            CREATE TABLE manifests (
+                id text PRIMARY KEY,
+                provider_id text NOT NULL REFERENCES providers(id),
+                namespace text NOT NULL,
+                capability text NOT NULL,
+                version text NOT NULL,
+                status text NOT NULL CHECK (status IN ('submitted', 'active', 'deprecated', 'sunset')),
+                document bytea NOT NULL,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                UNIQUE (namespace, capability, version)
+            )
+            """,
+            // Nodes poll this one number to learn that a provider or manifest changed elsewhere.
+            "CREATE TABLE catalog_state (id integer PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL)",
+            "INSERT INTO catalog_state (id, revision) VALUES (1, 0)",
+        ]),
     ]
 
     /// Migrates, and registers `node` as alive when given (before its pools serve anything).

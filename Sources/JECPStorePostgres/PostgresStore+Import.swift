@@ -35,6 +35,9 @@ extension PostgresStore {
                 try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(batch.table) (\(columns)) VALUES (\(placeholders))", binds: bindings),
                                            logger: logger)
             }
+            if batch.table == "providers" || batch.table == "manifests" {
+                try await connection.query("UPDATE catalog_state SET revision = revision + 1 WHERE id = 1", logger: logger)
+            }
             if batch.table == "ledger_entries" {
                 try await connection.query("SELECT setval(pg_get_serial_sequence('ledger_entries', 'seq'), (SELECT MAX(seq) FROM ledger_entries))",
                                            logger: logger)

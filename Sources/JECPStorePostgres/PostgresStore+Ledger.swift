@@ -45,7 +45,7 @@ extension PostgresStore {
     public func completeInvocation(_ invocation: CompletedInvocation, render: @escaping @Sendable (Billing) -> [UInt8])
         async throws(StoreError) -> CompletionOutcome
     {
-        if let snapshot = invocation.snapshot, let billing = invocation.expectedBilling {
+        if invocation.stepShares.isEmpty, let snapshot = invocation.snapshot, let billing = invocation.expectedBilling {
             let body = render(billing)
             if try await settleAtSnapshot(invocation, snapshot: snapshot, billing: billing, body: body) { return .completed(billing, body: body) }
         }
@@ -89,7 +89,7 @@ extension PostgresStore {
                         INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros)
                         SELECT \(tx), account, class, amount, after FROM (VALUES
                             (\(LedgerAccount.wallet(agent.id).name), 'wallet', \(-price), \(agent.balance.micros)::bigint),
-                            (\(invocation.payee.name), \(invocation.payee.accountClass.rawValue), \(split.provider.micros), NULL),
+                            (\(invocation.payee.name), \(invocation.payee.accountClass.rawValue), \(invocation.providerLegs(split)[0].amount.micros), NULL),
                             (\(LedgerAccount.hubFees.name), \(LedgerAccount.hubFees.accountClass.rawValue), \(split.hub.micros), NULL),
                             (\(LedgerAccount.paymentFees.name), \(LedgerAccount.paymentFees.accountClass.rawValue), \(split.payment.micros), NULL)
                         ) AS legs(account, class, amount, after) WHERE amount <> 0
@@ -98,6 +98,12 @@ extension PostgresStore {
                     VALUES (\(invocation.invocationID), \(agent.id), \(invocation.requestID), \(invocation.capability), \(invocation.action),
                             \(price), \(method.rawValue), \(tx), 'completed', \(invocation.durationMilliseconds), \(invocation.now))
                     """, logger: logger)
+                for share in invocation.stepShares where share.amount != .zero {
+                    try await connection.query("""
+                        INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros)
+                        VALUES (\(tx), \(share.account.name), \(share.account.accountClass.rawValue), \(share.amount.micros))
+                        """, logger: logger)
+                }
             } else {
                 try await connection.query("""
                     INSERT INTO invocations (id, agent_id, request_id, capability, action, price_micros, method, transaction_id, status, duration_ms, created_at)

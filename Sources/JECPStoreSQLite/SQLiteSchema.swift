@@ -89,6 +89,47 @@ enum SQLiteSchema {
                 CREATE INDEX artifacts_by_expiry ON artifacts(expires_at);
                 """)
         }
+        migrator.registerMigration("v3-providers") { db in
+            try db.execute(sql: """
+                CREATE TABLE providers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    namespace TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    owner_email TEXT NOT NULL,
+                    endpoint_url TEXT NOT NULL,
+                    country TEXT NOT NULL,
+                    website TEXT,
+                    key_hash BLOB NOT NULL UNIQUE,
+                    previous_key_hash BLOB,
+                    previous_key_valid_until INTEGER,
+                    sealed_secret BLOB NOT NULL,
+                    dns_token TEXT NOT NULL,
+                    dns_verified_at INTEGER,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX providers_by_previous_key ON providers(previous_key_hash);
+                CREATE TABLE provider_key_rotations (
+                    provider_id TEXT NOT NULL REFERENCES providers(id),
+                    rotated_at INTEGER NOT NULL
+                );
+                CREATE INDEX provider_key_rotations_by_provider ON provider_key_rotations(provider_id, rotated_at);
+                CREATE TABLE manifests (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    provider_id TEXT NOT NULL REFERENCES providers(id),
+                    namespace TEXT NOT NULL,
+                    capability TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('submitted', 'active', 'deprecated', 'sunset')),
+                    document BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (namespace, capability, version)
+                );
+                CREATE TABLE catalog_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
+                INSERT INTO catalog_state (id, revision) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }

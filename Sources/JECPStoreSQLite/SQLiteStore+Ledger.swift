@@ -86,7 +86,9 @@ extension SQLiteStore {
                     arguments: [invocation.transactionID, agent.id, invocation.invocationID, "\(invocation.capability)/\(invocation.action)",
                                 invocation.capability, invocation.action, invocation.now])
                 try insertEntry(db, transaction: invocation.transactionID, account: .wallet(agent.id), amount: -price, balanceAfter: balance)
-                try insertEntry(db, transaction: invocation.transactionID, account: invocation.payee, amount: split.provider.micros)
+                for leg in invocation.providerLegs(split) {
+                    try insertEntry(db, transaction: invocation.transactionID, account: leg.account, amount: leg.amount.micros)
+                }
                 try insertEntry(db, transaction: invocation.transactionID, account: .hubFees, amount: split.hub.micros)
                 try insertEntry(db, transaction: invocation.transactionID, account: .paymentFees, amount: split.payment.micros)
             }

@@ -22,8 +22,8 @@ import FoundationNetworking
         var value: String { lock.withLock { text } }
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> (Process, Output) {
-        let path = try #require(executable, "jecp-hub is not built next to the test bundle")
+    static func run(_ arguments: [String], environment: [String: String], executable: URL? = nil) throws -> (Process, Output) {
+        let path = try #require(executable ?? Self.executable, "jecp-hub is not built next to the test bundle")
         let process = Process()
         process.executableURL = path
         process.arguments = arguments

@@ -95,7 +95,7 @@ struct MultiNodeTests {
             #expect(output.value.contains("the database schema is up to date"))
         }
         let applied = try await TestPostgres.shared.psql(database: database, "SELECT string_agg(version, ',' ORDER BY version) FROM jecp_schema_migrations")
-        #expect(applied == "v1-core,v2-settle-at-snapshot")
+        #expect(applied == "v1-core,v2-settle-at-snapshot,v3-providers")
     }
 
     @Test func twoNodesShareIdempotencyNoncesRateLimitsAndMoney() async throws {

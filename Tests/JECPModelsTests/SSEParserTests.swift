@@ -1,4 +1,4 @@
-@testable import JECPClient
+import JECPModels
 import Testing
 
 /// Server-Sent Events framing, byte by byte.

@@ -51,7 +51,7 @@ struct DiscoveryController<Store: HubStore>: Sendable {
             }
             limit = parsed
         }
-        var entries = services.catalog.entries
+        var entries = services.catalog.allEntries.sorted { $0.id < $1.id }
         if let provider = query["provider"] { entries = entries.filter { $0.namespace == String(provider) } }
         if let tierText = query["tier"] {
             guard let tier = TrustTier(rawValue: String(tierText)) else {
@@ -72,7 +72,7 @@ struct DiscoveryController<Store: HubStore>: Sendable {
         let next: JSONValue = entries.count > limit ? .string(Self.encodeCursor(page.last!.id)) : .null
         let body: JSONValue = [
             "jecp": "1.0",
-            "capabilities": .array(page.map { CatalogDocuments.capability($0, full: false) }),
+            "capabilities": .array(page.map { CatalogDocuments.capability($0, full: false, settings: services.settings) }),
             "total": .number(JSONNumber(entries.count)),
             "version": .string(HubVersion.spec),
             "next_cursor": next,
@@ -85,7 +85,7 @@ struct DiscoveryController<Store: HubStore>: Sendable {
             throw JECPError(.capabilityNotFound, "Capability '\(id)' does not exist on this Hub.", details: ["capability": .string(id)],
                             nextAction: NextActions(settings: services.settings).lookupSchema(capability: nil))
         }
-        return conditional(request, CatalogDocuments.capability(entry, full: true).serialized())
+        return conditional(request, CatalogDocuments.capability(entry, full: true, settings: services.settings).serialized())
     }
 
     /// Strong ETag over the exact body; `If-None-Match` answers 304 with no body.

@@ -53,8 +53,9 @@ struct InvokeController<Store: HubStore>: Sendable {
     }
 
     /// Runs the stream while writing its events. Events pass through an unbounded buffer so a slow
-    /// client never stalls the work; when the connection closes, the run is cancelled and, not
-    /// having reached its settlement, charges nothing.
+    /// client never stalls the work. When the connection closes, a Hub-operated run is cancelled
+    /// and, not having reached its settlement, charges nothing; a provider relay is left to notice
+    /// the close itself, stop the provider and settle what it delivered.
     func eventStream(_ stream: InvokeStream, channel: any Channel, headers: [(name: String, value: String)]) -> Response {
         let metrics = services.metrics
         let pool = services.pools.invoke
@@ -66,17 +67,22 @@ struct InvokeController<Store: HubStore>: Sendable {
         return Response(status: .ok, headers: fields, body: ResponseBody { writer in
             let (events, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self)
             let watch = await ConnectionWatch.install(on: channel)
-            await withTaskGroup(of: Void.self) { group in
+            let streamChannel = StreamChannel(send: { continuation.yield($0) }, isConnected: { !watch.isClosed },
+                                              disconnected: { await watch.waitForClose() })
+            // Each child says whether it was the run (true) or the watch (false).
+            await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     // The run holds an invoke-pool slot like a synchronous call (its admission released its own).
-                    record(await pool.run { await stream.run(send: { continuation.yield($0) }, isConnected: { !watch.isClosed }) })
+                    record(await pool.run { await stream.run(streamChannel) })
                     continuation.finish()
+                    return true
                 }
                 group.addTask {
                     if await watch.waitForClose() {
                         metrics.streamDisconnects.increment()
                         continuation.finish()
                     }
+                    return false
                 }
                 for await event in events {
                     do {
@@ -84,6 +90,9 @@ struct InvokeController<Store: HubStore>: Sendable {
                     } catch {
                         break
                     }
+                }
+                if stream.finishesAfterDisconnect {
+                    while let wasRun = await group.next(), !wasRun {}
                 }
                 group.cancelAll()
             }

@@ -31,7 +31,7 @@ enum CatalogDocuments {
         return .object(object)
     }
 
-    static func capability(_ entry: CapabilityCatalog.Entry, full: Bool) -> JSONValue {
+    static func capability(_ entry: CapabilityCatalog.Entry, full: Bool, settings: HubSettings) -> JSONValue {
         let descriptor = entry.descriptor
         var object: [String: JSONValue] = [
             "id": .string(entry.id),
@@ -45,10 +45,13 @@ enum CatalogDocuments {
             "trust_tier_required": .string(descriptor.trustTierRequired.rawValue),
             "rate_limit_rpm": .number(JSONNumber(descriptor.trustTierRequired.rateLimitPerMinute)),
         ]
-        if full {
+        let published = entry.namespace != settings.operatorNamespace
+        if published {
+            object["manifest_url"] = .string(settings.url("/v1/manifests/\(entry.namespace)/\(descriptor.name)/\(descriptor.version)"))
+        } else if full {
             object["manifest_url"] = .null
-            object["deprecation"] = .null
         }
+        if full { object["deprecation"] = .null }
         return .object(object)
     }
 }

@@ -36,7 +36,7 @@ struct DiscoveryDocuments: Sendable {
 
     /// `/.well-known/agent-guide.json` (spec 05 §4, schema `agent-guide.json`).
     func agentGuide() -> JSONValue {
-        let capabilities = catalog.entries
+        let capabilities = catalog.allEntries
         return [
             "$schema": "https://jecp.dev/schemas/v1/agent-guide.json",
             "version": .string(HubVersion.spec),
@@ -46,7 +46,9 @@ struct DiscoveryDocuments: Sendable {
             "vendor_prefix": .string(settings.vendorPrefix),
             "hub_name": .string(settings.hubName),
             "hub_url": .string(settings.publicURL),
-            "supported_capabilities": .array(capabilities.flatMap { [.string($0.descriptor.name), .string($0.id)] }),
+            "supported_capabilities": .array(capabilities.flatMap { entry -> [JSONValue] in
+                entry.namespace == settings.operatorNamespace ? [.string(entry.descriptor.name), .string(entry.id)] : [.string(entry.id)]
+            }),
             "conformance_levels": ["Hub-Core"],
             "replay_cache_mode": "local",
             "provenance_versions_supported": ["v2"],
@@ -134,7 +136,7 @@ struct DiscoveryDocuments: Sendable {
             ## Pricing
 
             """
-        for entry in catalog.entries {
+        for entry in catalog.allEntries {
             for action in entry.descriptor.actions {
                 text += "- \(entry.id) \(action.name): \(action.price) USDC per successful call (tier \(action.trustTierRequired.rawValue))\n"
             }

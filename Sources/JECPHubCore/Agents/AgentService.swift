@@ -149,26 +149,9 @@ public struct AgentService<Store: HubStore>: Sendable {
 
     /// `POST /v1/agents/me/rotate-key` `{grace_seconds, revoke_old}`.
     public func rotateKey(_ agent: AgentRecord, body: JSONValue, now: Int64) async throws(JECPError) -> JSONValue {
-        guard case .object(let fields) = body else { throw JECPError(.invalidRequest, "The request body must be a JSON object.") }
-        var violations: [EnvelopeViolation] = []
-        for key in fields.keys.sorted() where key != "grace_seconds" && key != "revoke_old" {
-            violations.append(.init(path: "/\(key)", reason: "is not a rotation field"))
-        }
-        var grace: Int64 = 3600
-        if let value = fields["grace_seconds"] {
-            if let number = value.numberValue?.integerValue, (60...604_800).contains(number) { grace = number } else {
-                violations.append(.init(path: "/grace_seconds", reason: "must be an integer from 60 to 604800"))
-            }
-        }
-        var revokeOld = false
-        if let value = fields["revoke_old"] {
-            if let flag = value.boolValue { revokeOld = flag } else { violations.append(.init(path: "/revoke_old", reason: "must be a boolean")) }
-        }
-        guard violations.isEmpty else {
-            throw JECPError(.validationFailed, "The rotation request has \(violations.count) error(s).", details: ["errors": .array(violations.map(\.json))])
-        }
+        let request = try KeyRotation(body: body, graceRange: 60...604_800)
         let newKey = Credentials.generate(.agentKey, prefix: settings.vendorPrefix)
-        let validUntil: Int64? = revokeOld ? nil : now + grace
+        let validUntil = request.previousValidUntil(now: now)
         let outcome = try await withStore {
             try await store.rotateKey(agentID: agent.id, newKeyHash: hasher.hash(newKey), previousValidUntil: validUntil,
                                       maximumPer24h: settings.maximumRotationsPer24h, now: now)
@@ -179,16 +162,11 @@ public struct AgentService<Store: HubStore>: Sendable {
                 "agent_id": .string(agent.id),
                 "api_key": .string(newKey),
                 "previous_key_valid_until": validUntil.map { .string(Timestamps.rfc3339($0)) } ?? .string(Timestamps.rfc3339(now)),
-                "previous_key_revoked": .bool(revokeOld),
+                "previous_key_revoked": .bool(request.revokeOld),
                 "warning": "Store the new api_key now: it is shown only once.",
             ]
         case .capReached(let count, let oldest):
-            let nextSlot = oldest + 86_400
-            let wait = Int(min(max(nextSlot - now, 1), 86_400))
-            throw JECPError(.rotation24hCap, "At most \(settings.maximumRotationsPer24h) key rotations per 24 h; the next slot opens at \(Timestamps.rfc3339(nextSlot)).",
-                            details: ["limit_per_24h": .number(JSONNumber(settings.maximumRotationsPer24h)),
-                                      "rotations_in_last_24h": .number(JSONNumber(count)), "next_slot_at": .string(Timestamps.rfc3339(nextSlot))],
-                            headers: [("Retry-After", String(wait))])
+            throw KeyRotation.capReached(limit: settings.maximumRotationsPer24h, count: count, oldest: oldest, now: now)
         case .agentMissing:
             throw JECPError(.rotationRace, "The agent record changed during rotation; no new key was issued.", details: ["reason": "agent_disappeared"])
         }

@@ -22,6 +22,8 @@ public final class CapabilityCatalog: Sendable {
     }
 
     public let operatorNamespace: String
+    /// Capabilities published by providers, reloaded as they change.
+    public let providers = ProviderDirectory()
     /// Keyed by plain name (Hub-operated capabilities are reachable as `name` and `<operator>/name`).
     private let byName: [String: Entry]
     public let entries: [Entry]
@@ -60,15 +62,14 @@ public final class CapabilityCatalog: Sendable {
         public var description: String { message }
     }
 
-    /// Spec 01 §3.4: `name` resolves to a Hub-operated capability; `<namespace>/<name>` needs a
-    /// provider under that namespace (only the operator namespace exists until providers land).
+    /// Spec 01 §3.4: `name` resolves to a Hub-operated capability; `<namespace>/<name>` (optionally
+    /// `@<semver>`) to the provider under that namespace.
     public func resolve(_ capability: String) -> Result<Entry, JECPError> {
         if let slash = capability.firstIndex(of: "/") {
             let namespace = String(capability[..<slash])
             let name = String(capability[capability.index(after: slash)...])
             guard namespace == operatorNamespace else {
-                return .failure(JECPError(.providerNotFound, "No provider is registered under the namespace '\(namespace)'.",
-                                          details: ["capability": .string(capability), "namespace": .string(namespace)]))
+                return providers.resolve(namespace: namespace, name: name, capabilityID: capability)
             }
             guard let entry = byName[name] else {
                 return .failure(JECPError(.capabilityNotFound, "Capability '\(capability)' does not exist on this Hub.",
@@ -86,13 +87,18 @@ public final class CapabilityCatalog: Sendable {
     /// Lookup by public id (`name` or `namespace/name`) for the discovery routes.
     public func entry(id: String) -> Entry? { try? resolve(id).get() }
 
+    /// Hub-operated capabilities, then the latest version of every provider capability.
+    public var allEntries: [Entry] { entries + providers.latestEntries.map(\.entry) }
+
     /// `capability/action` ids that accept `delivery.mode = stream`.
     public var streamingActions: [String] {
-        entries.flatMap { entry in entry.descriptor.actions.filter(\.streaming).map { "\(entry.descriptor.name)/\($0.name)" } }
+        allEntries.flatMap { entry in
+            entry.descriptor.actions.filter(\.streaming).map { "\(entry.namespace == operatorNamespace ? entry.descriptor.name : entry.id)/\($0.name)" }
+        }
     }
 
     /// Capabilities with at least one action usable at `tier`.
     public func usable(at tier: TrustTier) -> [Entry] {
-        entries.filter { entry in entry.descriptor.actions.contains { $0.trustTierRequired <= tier } }
+        allEntries.filter { entry in entry.descriptor.actions.contains { $0.trustTierRequired <= tier } }
     }
 }

@@ -17,13 +17,16 @@ public struct ExecutionContext: Sendable {
     public var logger: Logger
     /// Where long actions report how far they are; streamed requests turn reports into SSE events.
     public var progress: ProgressReporter
+    /// Set when a provider's stream is relayed to the client as it arrives (spec 01 §4.3).
+    public var relay: StreamRelay?
 
-    public init(agentID: String, requestID: String, now: Int64, logger: Logger, progress: ProgressReporter = .silent) {
+    public init(agentID: String, requestID: String, now: Int64, logger: Logger, progress: ProgressReporter = .silent, relay: StreamRelay? = nil) {
         self.agentID = agentID
         self.requestID = requestID
         self.now = now
         self.logger = logger
         self.progress = progress
+        self.relay = relay
     }
 }
 

@@ -10,6 +10,9 @@ public struct JECPError: Error, Sendable {
     public var nextAction: JSONValue?
     /// Extra response headers (`Retry-After`, `Sunset`, ...).
     public var headers: [(name: String, value: String)]
+    /// For the few codes whose status depends on where they arise (COMPOSITE_DEPTH_EXCEEDED: 422 at
+    /// publish, 409 at run time).
+    public var statusOverride: Int?
 
     public init(
         _ code: ErrorCode, _ message: String, details: [String: JSONValue] = [:], nextAction: JSONValue? = nil,
@@ -22,7 +25,7 @@ public struct JECPError: Error, Sendable {
         self.headers = headers
     }
 
-    public var httpStatus: Int { code.httpStatus }
+    public var httpStatus: Int { statusOverride ?? code.httpStatus }
 
     /// The spec 03 §2 envelope. `documentation_url` is mirrored into `details` because the
     /// upstream conformance suite reads it there.

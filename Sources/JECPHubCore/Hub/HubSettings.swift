@@ -27,6 +27,10 @@ public struct HubSettings: Sendable {
     public var claimLeaseSeconds: Int64 = 330
     /// How long a request waits for the same key to finish on another node before answering 503.
     public var claimWaitSeconds: Int64 = 30
+    /// A relayed provider stream is cancelled after this long without an event (spec 01 §4.3: at least 30 s)…
+    public var streamIdleTimeoutSeconds: Double = 30
+    /// …and after this long in all (spec 01 §4.3: at most 5 minutes).
+    public var streamTotalTimeoutSeconds: Double = 300
 
     public init(
         publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",

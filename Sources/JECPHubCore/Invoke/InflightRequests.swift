@@ -32,6 +32,11 @@ public final class InflightRequests: Sendable {
         }
     }
 
+    /// The claim on `key` if nobody holds it now.
+    public func claimNow(_ key: String) -> Claim? {
+        tryClaim(key) ? Claim(key: key, owner: self) : nil
+    }
+
     /// Waits until the caller owns `key`.
     public func claim(_ key: String) async -> Claim {
         while !tryClaim(key) { await waitForRelease(key) }

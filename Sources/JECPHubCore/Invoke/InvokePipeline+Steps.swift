@@ -81,8 +81,16 @@ extension InvokePipeline {
     /// Owns `(agent, key)` first in this process (concurrent local requests wait here without a
     /// round trip), then in the store. While a request on another node holds it, polls until that
     /// one stores its response or gives the key back; after `claimWaitSeconds` it answers 503.
-    func claimKey(agentID: String, key: String, now: Int64) async throws(JECPError) -> KeyClaim {
-        let local = await inflight.claim(agentID + "\u{0}" + key)
+    /// Without `waitIfBusy` (streams) a held key answers `STREAM_IN_PROGRESS` at once.
+    func claimKey(agentID: String, key: String, now: Int64, waitIfBusy: Bool = true) async throws(JECPError) -> KeyClaim {
+        let localKey = agentID + "\u{0}" + key
+        let local: InflightRequests.Claim
+        if waitIfBusy {
+            local = await inflight.claim(localKey)
+        } else {
+            guard let claimed = inflight.claimNow(localKey) else { throw streamInProgress(key) }
+            local = claimed
+        }
         let deadline = ContinuousClock.now + .seconds(settings.claimWaitSeconds)
         var pause = Duration.milliseconds(5)
         while true {
@@ -101,6 +109,10 @@ extension InvokePipeline {
                 local.release()
                 return .stored(record)
             case .busy(let leaseUntil):
+                guard waitIfBusy else {
+                    local.release()
+                    throw streamInProgress(key)
+                }
                 guard ContinuousClock.now < deadline, !Task.isCancelled else {
                     local.release()
                     let wait = max(1, min(leaseUntil - Int64(clock()), 60))
@@ -112,6 +124,11 @@ extension InvokePipeline {
                 pause = min(pause * 2, .milliseconds(200))
             }
         }
+    }
+
+    func streamInProgress(_ key: String) -> JECPError {
+        JECPError(.streamInProgress, "A request with id '\(key)' is still running; its stream must end before this id can be replayed.",
+                  details: ["id": .string(key)], nextAction: nextActions.wait(seconds: 1), headers: [("Retry-After", "1")])
     }
 
     /// Gives the store's claim back; a failure here only delays a retry until the lease ends.
@@ -151,23 +168,25 @@ extension InvokePipeline {
     /// through its capability. Output that violates the output schema is the capability's bug: the
     /// agent gets `OUTPUT_INVALID` and pays nothing.
     func execute(entry: CapabilityCatalog.Entry, action: CapabilityCatalog.ResolvedAction, input: JSONValue, context: ExecutionContext)
-        async throws(JECPError) -> JSONValue
+        async throws(JECPError) -> Executed
     {
         let name = action.descriptor.name
-        let timeout = action.descriptor.timeoutSeconds
-        let output: JSONValue
+        // A relayed stream has its own idle limit; the whole of it may take up to the total cap.
+        let timeout = context.relay == nil ? action.descriptor.timeoutSeconds : settings.streamTotalTimeoutSeconds
+        let output: Executed
         do {
-            output = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+            output = try await withThrowingTaskGroup(of: Executed?.self) { group in
                 if let composes = action.descriptor.composes {
                     let engine = CompositeEngine(catalog: catalog)
                     group.addTask {
-                        try await engine.run(composes, input: input, context: context) { entry, action, input, context throws(JECPError) in
-                            try await self.execute(entry: entry, action: action, input: input, context: context)
-                        }.output
+                        let run = try await engine.run(composes, input: input, context: context) { entry, action, input, context throws(JECPError) in
+                            try await self.execute(entry: entry, action: action, input: input, context: context).output
+                        }
+                        return Executed(output: run.output, steps: run.steps)
                     }
                 } else {
                     let capability = entry.capability
-                    group.addTask { try await capability.execute(action: name, input: input, context: context) }
+                    group.addTask { Executed(output: try await capability.execute(action: name, input: input, context: context), steps: []) }
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeout))
@@ -175,7 +194,7 @@ extension InvokePipeline {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let output = first else {
-                    let code: ErrorCode = action.descriptor.composes == nil ? .providerTimeout : .compositeTimeout
+                    let code: ErrorCode = context.relay != nil ? .streamTimeout : action.descriptor.composes == nil ? .providerTimeout : .compositeTimeout
                     throw JECPError(code, "\(entry.id)/\(name) did not finish within \(Self.seconds(timeout)) s; nothing was charged.",
                                     details: ["capability": .string(entry.id), "action": .string(name),
                                               "timeout_seconds": .number(JSONNumber(timeout))])
@@ -184,18 +203,32 @@ extension InvokePipeline {
             }
         } catch let error as JECPError {
             throw error
+        } catch let partial as PartialDelivery {
+            return Executed(output: partial.output, steps: [])
         } catch {
             logger.warning("capability failed", metadata: ["jecp.capability": "\(entry.id)", "jecp.action": "\(name)", "jecp.error": "\(type(of: error))"])
             throw JECPError(.executionFailed, "\(entry.id)/\(name) failed while executing; nothing was charged.",
                             details: ["capability": .string(entry.id), "action": .string(name)])
         }
-        if !action.outputSchema.isValid(output) {
-            let first = action.outputSchema.validate(output).first
+        if !action.outputSchema.isValid(output.output) {
+            let first = action.outputSchema.validate(output.output).first
             logger.error("output violates its schema", metadata: ["jecp.capability": "\(entry.id)", "jecp.action": "\(name)"])
             throw JECPError(.outputInvalid, "\(entry.id)/\(name) returned output that violates its output_schema; nothing was charged.",
                             details: ["instance_path": .string(first?.instancePath ?? ""), "reason": .string(first?.reason ?? "")])
         }
         return output
+    }
+
+    /// An action's output, and for a composite the steps that ran.
+    struct Executed: Sendable {
+        let output: JSONValue
+        let steps: [CompositeEngine.StepRecord]
+
+        /// What each other provider whose step succeeded earns: 85% of the step's price.
+        func stepShares(payee: LedgerAccount) -> [StepShare] {
+            steps.filter { $0.succeeded && $0.payee != payee && $0.price > .zero }
+                .map { StepShare(account: $0.payee, amount: RevenueSplit(price: $0.price).provider) }
+        }
     }
 
     /// `30`, or `0.25` for sub-second test deadlines.

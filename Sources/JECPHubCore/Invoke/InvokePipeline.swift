@@ -40,14 +40,20 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         var echoID: String?
         do {
             switch try await admit(request, headers: &headers, echoID: &echoID) {
-            case .replay(let outcome, let streamed):
-                return streamed ? .stream(InvokeStream(replaying: outcome)) : .complete(outcome)
+            case .replay(let outcome, let streamed, let relay):
+                return streamed ? .stream(InvokeStream(replaying: outcome, relay: relay)) : .complete(outcome)
+            case .admitted(let invocation) where invocation.relay:
+                let open: JSONValue = ["request_id": .string(invocation.envelope.id), "capability": .string(invocation.envelope.capability),
+                                       "action": .string(invocation.envelope.action)]
+                return .stream(InvokeStream(headers: invocation.headers, style: .relay(open: open)) { channel, _ in
+                    await finish(invocation, progress: .silent, relay: StreamRelay(channel: channel), isConnected: channel.isConnected, headers: [])
+                })
             case .admitted(let invocation) where invocation.envelope.delivery.mode == .stream:
-                return .stream(InvokeStream(headers: invocation.headers) { progress, isConnected in
-                    await finish(invocation, progress: progress, isConnected: isConnected, headers: [])
+                return .stream(InvokeStream(headers: invocation.headers) { channel, progress in
+                    await finish(invocation, progress: progress, relay: nil, isConnected: channel.isConnected, headers: [])
                 })
             case .admitted(let invocation):
-                return .complete(await finish(invocation, progress: .silent, isConnected: { true }, headers: headers))
+                return .complete(await finish(invocation, progress: .silent, relay: nil, isConnected: { true }, headers: headers))
             }
         } catch {
             return .complete(failure(error, headers: headers, echoID: echoID))
@@ -56,12 +62,12 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
 
     /// Runs an admitted invocation and gives its key back: in every case locally, and in the store
     /// unless a response was stored for it (a failure charged nothing and leaves the key free).
-    private func finish(_ invocation: AdmittedInvocation, progress: ProgressReporter, isConnected: @escaping @Sendable () -> Bool,
+    private func finish(_ invocation: AdmittedInvocation, progress: ProgressReporter, relay: StreamRelay?, isConnected: @escaping @Sendable () -> Bool,
                         headers: [(name: String, value: String)]) async -> InvokeOutcome
     {
         defer { invocation.claim.release() }
         do throws(JECPError) {
-            return try await complete(invocation, progress: progress, isConnected: isConnected)
+            return try await complete(invocation, progress: progress, relay: relay, isConnected: isConnected)
         } catch {
             await releaseClaim(agentID: invocation.agent.id, key: invocation.idempotencyKey)
             return failure(error, headers: headers, echoID: invocation.envelope.id)
@@ -137,9 +143,12 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         }
 
         // 6. Idempotency: replay, conflict, or claim the key (on every node sharing the database).
+        // A stream answers 409 while another request holds its id instead of waiting (spec 01 §4.3).
         let fingerprint = Self.fingerprint(envelope)
+        let isProviderCapability = envelope.capability.contains("/") && !envelope.capability.hasPrefix(settings.operatorNamespace + "/")
+        let wantsStream = request.acceptsEventStream && (envelope.delivery.mode == .stream || isProviderCapability)
         let claim: InflightRequests.Claim
-        switch try await claimKey(agentID: agent.id, key: idempotencyKey, now: nowSeconds) {
+        switch try await claimKey(agentID: agent.id, key: idempotencyKey, now: nowSeconds, waitIfBusy: !wantsStream) {
         case .stored(let stored):
             guard constantTimeEqual(stored.fingerprint, fingerprint) else {
                 throw JECPError(.duplicateRequest, "Request id '\(idempotencyKey)' was already used for a different request in the last 24 h.",
@@ -147,7 +156,7 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             }
             headers.append(("Idempotent-Replayed", "true"))
             return .replay(InvokeOutcome(status: stored.statusCode, body: stored.body, headers: headers, errorCode: nil, replayed: true),
-                           streamed: envelope.delivery.mode == .stream && request.acceptsEventStream)
+                           streamed: wantsStream, relay: isProviderCapability)
         case .claimed(let owned):
             claim = owned
         }
@@ -193,8 +202,10 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             if deprecation.sunsetAt - nowSeconds <= 30 * 86_400 { headers.append(contentsOf: notice) }
         }
 
-        // Delivery modes this Hub does not offer for the action.
-        if envelope.delivery.mode == .stream {
+        // Delivery modes this Hub does not offer for the action. A provider action streams when the
+        // client accepts an event stream (spec 01 §4.3); a Hub-operated one when delivery.mode says so.
+        let relay = entry.namespace != settings.operatorNamespace && (envelope.delivery.mode == .stream || request.acceptsEventStream)
+        if envelope.delivery.mode == .stream || relay {
             guard descriptor.streaming else {
                 throw JECPError(.notStreamable, "\(entry.id)/\(descriptor.name) does not stream; send a sync request.",
                                 details: ["capability": .string(entry.id), "action": .string(descriptor.name),
@@ -256,13 +267,14 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         }
 
         return AdmittedInvocation(envelope: envelope, agent: agent, entry: entry, action: action, funding: funding,
-                                  fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: nowSeconds, claim: claim, headers: headers)
+                                  fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: nowSeconds, claim: claim, headers: headers,
+                                  relay: relay)
     }
 
     /// Steps 13–14: run the admitted invocation and settle it. A streamed invocation whose client
     /// left (`isConnected` false, or the task cancelled) is not settled: nothing is charged and the
     /// idempotency key stays free for a retry.
-    func complete(_ invocation: AdmittedInvocation, progress: ProgressReporter, isConnected: @Sendable () -> Bool)
+    func complete(_ invocation: AdmittedInvocation, progress: ProgressReporter, relay: StreamRelay?, isConnected: @Sendable () -> Bool)
         async throws(JECPError) -> InvokeOutcome
     {
         let (envelope, agent, entry, action) = (invocation.envelope, invocation.agent, invocation.entry, invocation.action)
@@ -274,13 +286,16 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         let started = ContinuousClock.now
         var executionLogger = logger
         executionLogger[metadataKey: "jecp.request_id"] = "\(envelope.id)"
-        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress)
-        var output = try await execute(entry: entry, action: action, input: envelope.input, context: context)
+        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress,
+                                       relay: relay)
+        let executed = try await execute(entry: entry, action: action, input: envelope.input, context: context)
+        var output = executed.output
         if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {
             output = try await artifacts.externalize(output, fields: action.artifacts, agentID: agent.id, now: nowSeconds)
         }
         // Last look at the client before money moves: the window left is the settlement itself.
-        guard !Task.isCancelled, isConnected() else {
+        // (A relay whose client left after receiving output is charged for it, spec 01 §4.3.)
+        guard !Task.isCancelled, isConnected() || relay?.chargesPartialDelivery == true else {
             logger.info("client left before completion; not charged", metadata: ["jecp.agent": "\(agent.id)", "jecp.request_id": "\(envelope.id)"])
             throw JECPError(.executionFailed, "The client disconnected before the result was delivered; nothing was charged.",
                             details: ["reason": "client_disconnected"])
@@ -305,6 +320,13 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             payee: entry.providerAccount, price: descriptor.price, funding: funding, durationMilliseconds: durationMS, now: nowSeconds,
             idempotencyExpiresAt: nowSeconds + settings.idempotencyTTLSeconds)
         completion.snapshot = agent
+        completion.stepShares = executed.stepShares(payee: entry.providerAccount)
+        // A step provider may have raised its price since the composite was published (when its 85%
+        // still covered the steps): the payee's residual must never go negative.
+        if completion.stepShares.reduce(Money.zero, { $0 + $1.amount }) > RevenueSplit(price: descriptor.price).provider {
+            throw JECPError(.compositeStepFailed, "\(entry.id)/\(descriptor.name) costs less than its steps now do; nothing was charged. Report this to its provider.",
+                            details: ["reason": "steps_exceed_price", "capability": .string(entry.id), "action": .string(descriptor.name)])
+        }
         let outcome = try await withStore {
             try await store.completeInvocation(completion) { billing in
                 Self.renderSuccess(billing: billing, durationMS: durationMS, engine: engine, provider: provider, tail: tailBytes)

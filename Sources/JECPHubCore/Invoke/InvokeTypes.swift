@@ -45,8 +45,9 @@ public enum InvokeResponse: Sendable {
 }
 
 enum Admission {
-    /// The stored response of an earlier identical request; `streamed` when it goes out as events.
-    case replay(InvokeOutcome, streamed: Bool)
+    /// The stored response of an earlier identical request; `streamed` when it goes out as events
+    /// (in the relay format when `relay`).
+    case replay(InvokeOutcome, streamed: Bool, relay: Bool)
     case admitted(AdmittedInvocation)
 }
 
@@ -62,4 +63,6 @@ struct AdmittedInvocation: Sendable {
     let now: Int64
     let claim: InflightRequests.Claim
     let headers: [(name: String, value: String)]
+    /// A provider's stream, relayed to the client as it arrives.
+    let relay: Bool
 }

@@ -112,6 +112,9 @@ public struct CompletedInvocation: Sendable {
     public var durationMilliseconds: Int64
     public var now: Int64
     public var idempotencyExpiresAt: Int64
+    /// Composite steps run by other providers: each is paid its 85% of the step's price out of the
+    /// payee's share (spec 04 §5.2.3), in the same ledger transaction.
+    public var stepShares: [StepShare] = []
     /// The agent as admission saw it. A store may settle in one statement when the row still
     /// matches it (rendering the response from it beforehand), and otherwise in a transaction
     /// that re-reads the row; the answer is the same either way.
@@ -150,6 +153,24 @@ public struct CompletedInvocation: Sendable {
         guard agent.balance >= price else { return nil }
         return Billing(cost: price, method: funding, balanceAfter: agent.balance - price, transactionID: price > .zero ? transactionID : nil,
                        totalCallsAfter: totalCalls, freeCallsRemaining: agent.freeCallsRemaining, tierAfter: tier)
+    }
+}
+
+public struct StepShare: Sendable, Equatable {
+    public var account: LedgerAccount
+    public var amount: Money
+
+    public init(account: LedgerAccount, amount: Money) {
+        self.account = account
+        self.amount = amount
+    }
+}
+
+extension CompletedInvocation {
+    /// The provider legs of a paid call: the step shares, and the payee's residual of the 85%.
+    public func providerLegs(_ split: RevenueSplit) -> [StepShare] {
+        let steps = stepShares.reduce(Money.zero) { $0 + $1.amount }
+        return [StepShare(account: payee, amount: split.provider - steps)] + stepShares
     }
 }
 

@@ -21,5 +21,6 @@ public struct TableBatch: Sendable {
 
     /// Every table with durable Hub data, parents before children. (Rate windows, nonces and
     /// claims are short-lived and start empty.)
-    public static let tables = ["agents", "key_rotations", "ledger_transactions", "ledger_entries", "invocations", "idempotency_records", "artifacts"]
+    public static let tables = ["agents", "key_rotations", "ledger_transactions", "ledger_entries", "invocations", "idempotency_records", "artifacts",
+                                     "providers", "provider_key_rotations", "manifests"]
 }

@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
 
-/// Hub webhook signatures: `X-JECP-Webhook-Signature: v1=<base64 HMAC-SHA256(secret, "<ts>.<body>")>`
-/// with the unix timestamp in `X-JECP-Webhook-Timestamp`. Several `v1=` values (comma or space separated)
-/// may be present while a secret rotates; any one matching is enough.
-public enum WebhookSignature {
+/// The Hub's signature on every request it sends out: to providers (`X-JECP-Signature` with
+/// `X-JECP-Timestamp`) and to webhook receivers (`X-JECP-Webhook-Signature` with
+/// `X-JECP-Webhook-Timestamp`). The value is `v1=<base64 HMAC-SHA256(secret, "<unix ts>.<exact body bytes>")>`.
+/// Several `v1=` values (comma or space separated) may be present while a secret rotates; any one
+/// matching is enough.
+public enum HubSignature {
     public static func sign(secret: String, timestamp: Int64, body: [UInt8]) -> String {
         "v1=" + Data(mac(secret: secret, timestamp: timestamp, body: body)).base64EncodedString()
     }

@@ -48,6 +48,12 @@ enum ErrorCatalog {
         case .asyncNotSupported:
             e(503, "no, use sync delivery", "delivery.mode async is not offered by this Hub yet (spec 01 §3.5 allows 503).",
               "Send the request with delivery.mode sync (the default).", nil)
+        case .streamInProgress:
+            e(409, "yes, after the first stream ends", "A streamed request with the same id is still open.",
+              "Wait for the open stream's terminal event; a retry after it ends gets its terminal events again.", "wait")
+        case .urlBlockedSSRF:
+            e(422, "no", "A URL failed the Hub's SSRF policy (spec 02 §9.7.1): not https, a malformed host, or an address in a private, loopback or link-local range.",
+              "Use a public https URL; details.field, details.blocked_url and details.reason say which and why.", nil)
         case .capabilityNotFound:
             e(404, "no", "No capability with this id exists on this Hub.", "List capabilities with GET /v1/capabilities.", "lookup_schema")
         case .actionNotFound:
@@ -79,6 +85,29 @@ enum ErrorCatalog {
             e(503, "yes, with backoff", "The provider is offline or suspended.", "Retry with exponential backoff.", nil)
         case .providerTimeout:
             e(504, "yes, once", "The capability did not finish within its deadline. Nothing was charged.", "Retry once; avoid retrying expensive work.", nil)
+        case .streamTimeout:
+            e(504, "yes, with a shorter expected duration", "The stream ran past the Hub's 5-minute cap; delivered as an SSE cancelled event.",
+              "Ask for less output per call.", nil)
+        case .streamIncomplete:
+            e(502, "yes", "The provider closed its stream without a terminal event; delivered as an SSE error event. Nothing was charged.",
+              "Retry; persistent failures suggest another provider.", nil)
+        case .providerDisconnect:
+            e(502, "yes, with backoff", "The connection to the provider broke mid-stream; delivered as an SSE error event. Nothing was charged.",
+              "Retry with backoff.", nil)
+        case .namespaceTaken:
+            e(409, "no", "Another provider already registered this namespace.", "Choose another namespace.", nil)
+        case .namespaceMismatch:
+            e(403, "no", "The manifest's namespace is not the namespace of the provider key that sent it.",
+              "Publish under your own namespace (GET /v1/providers/me).", nil)
+        case .dnsVerificationFailed:
+            e(422, "yes, after publishing the TXT record", "No TXT record _jecp.<host> carrying jecp-verify=<token> was found for the host of endpoint_url.",
+              "Publish the TXT record shown at registration, wait for propagation, then call POST /v1/providers/verify-dns again.", nil)
+        case .manifestTooLarge:
+            e(413, "no", "The manifest exceeds 10 KB (spec 04 §4.4).", "Shorten descriptions and schemas, or split the capability.", nil)
+        case .manifestVersionExists:
+            e(409, "no", "This namespace already published this capability at this version.", "Bump the semver version and publish again.", nil)
+        case .manifestNotFound:
+            e(404, "no", "No manifest with this capability and version exists in your namespace.", "List your manifests with GET /v1/manifests.", nil)
         case .internalError:
             e(500, "yes, once", "An unexpected condition in the Hub. Nothing was charged.", "Retry once; report X-Request-ID to the operator.", nil)
         case .serviceDegraded:
@@ -103,6 +132,9 @@ enum ErrorCatalog {
             e(409, "no", "A composite step resolved to another composite; JECP v1.0 allows depth 1. Nothing was charged.", "Report to the composite's provider.", nil)
         case .compositeTimeout:
             e(504, "yes, once", "The composite did not finish within its timeout_total_ms. Nothing was charged.", "Retry once with a new request id.", nil)
+        case .compositeRefundFailed:
+            e(502, "no", "A rolled-back composite could not reverse every prior step; details.unrefunded_step_ids lists them.",
+              "Nothing to retry: the operator is alerted and settles by hand.", nil)
         }
     }
 

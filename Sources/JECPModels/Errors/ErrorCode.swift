@@ -23,6 +23,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case agentNameTaken = "AGENT_NAME_TAKEN"
     case notStreamable = "NOT_STREAMABLE"
     case asyncNotSupported = "ASYNC_NOT_SUPPORTED"
+    case streamInProgress = "STREAM_IN_PROGRESS"
+    case urlBlockedSSRF = "URL_BLOCKED_SSRF"
     // Routing (§3.3)
     case capabilityNotFound = "CAPABILITY_NOT_FOUND"
     case actionNotFound = "ACTION_NOT_FOUND"
@@ -42,6 +44,16 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case providerError = "PROVIDER_ERROR"
     case providerUnavailable = "PROVIDER_UNAVAILABLE"
     case providerTimeout = "PROVIDER_TIMEOUT"
+    case streamTimeout = "STREAM_TIMEOUT"
+    case streamIncomplete = "STREAM_INCOMPLETE"
+    case providerDisconnect = "PROVIDER_DISCONNECT"
+    // Provider self-service (§3.9) and manifests (04 §6.1, §8.4)
+    case namespaceTaken = "NAMESPACE_TAKEN"
+    case namespaceMismatch = "NAMESPACE_MISMATCH"
+    case dnsVerificationFailed = "DNS_VERIFICATION_FAILED"
+    case manifestTooLarge = "MANIFEST_TOO_LARGE"
+    case manifestVersionExists = "MANIFEST_VERSION_EXISTS"
+    case manifestNotFound = "MANIFEST_NOT_FOUND"
     // Hub (§3.7)
     case internalError = "INTERNAL_ERROR"
     case serviceDegraded = "SERVICE_DEGRADED"
@@ -53,6 +65,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case compositeBindError = "COMPOSITE_BIND_ERROR"
     case compositeDepthExceeded = "COMPOSITE_DEPTH_EXCEEDED"
     case compositeTimeout = "COMPOSITE_TIMEOUT"
+    case compositeRefundFailed = "COMPOSITE_REFUND_FAILED"
 
     public var entry: ErrorCatalogEntry { ErrorCatalog.entry(for: self) }
     public var httpStatus: Int { entry.status }

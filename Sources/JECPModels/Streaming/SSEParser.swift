@@ -1,16 +1,23 @@
-/// An incremental Server-Sent Events parser (WHATWG HTML §9.2.6): LF, CRLF and CR line ends
+/// An incremental Server-Sent Events parser, shared by the SDK (reading the Hub's streams) and the
+/// Hub (relaying a provider's) (WHATWG HTML §9.2.6): LF, CRLF and CR line ends
 /// (also split across chunks), multi-line `data` joined by `\n`, `:` comments, `id` and `retry`.
-struct SSEParser: Sendable {
-    struct Event: Sendable, Equatable {
-        var name: String
-        var data: String
-        var id: String?
+public struct SSEParser: Sendable {
+    public struct Event: Sendable, Equatable {
+        public var name: String
+        public var data: String
+        public var id: String?
+
+        public init(name: String, data: String, id: String?) {
+            self.name = name
+            self.data = data
+            self.id = id
+        }
     }
 
     /// The last `id:` seen (kept across events, as the spec's last-event-ID buffer).
-    private(set) var lastEventID: String?
+    public private(set) var lastEventID: String?
     /// The last valid `retry:` in milliseconds.
-    private(set) var retryMilliseconds: Int?
+    public private(set) var retryMilliseconds: Int?
 
     private var line: [UInt8] = []
     private var afterCR = false
@@ -19,7 +26,9 @@ struct SSEParser: Sendable {
     private var dataLines: [String] = []
     private var hasData = false
 
-    mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
+    public init() {}
+
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
         var events: [Event] = []
         for byte in bytes {
             if afterCR {
@@ -40,7 +49,7 @@ struct SSEParser: Sendable {
     }
 
     /// At end of stream an unterminated event is discarded, as the spec requires.
-    mutating func finish() {
+    public mutating func finish() {
         line = []
         dataLines = []
         hasData = false

@@ -1,0 +1,103 @@
+import Foundation
+import JECPModels
+import JECPProviderKit
+import JECPTestDNS
+import Testing
+
+/// Provider streams relayed to the agent (spec 01 §4.3): `open`, chunks and meters as they come,
+/// then exactly one of `completed` (billed), `error` or `cancelled` (not billed).
+@Suite("Provider streaming")
+struct ProviderStreamingTests {
+    static func streamingProvider(secret: String) -> JECPProvider {
+        var provider = JECPProvider(secret: secret)
+        provider.streamingAction("spell-out") { request, writer in
+            let words = (request.input["text"]?.stringValue ?? "").split(separator: " ").map(String.init)
+            for word in words { try await writer.chunk(.string(word)) }
+            try await writer.meter(["words": .number(JSONNumber(words.count))])
+            return ["words": .number(JSONNumber(words.count))]
+        }
+        provider.streamingAction("stall") { _, writer in
+            try await writer.chunk("first")
+            try await Task.sleep(for: .seconds(6))
+            return ["words": 1]
+        }
+        provider.streamingAction("refuse") { _, writer in
+            try await writer.chunk("partial")
+            throw ProviderError("QUOTA", "quota exhausted", status: 429)
+        }
+        provider.action("plain") { _ in .json(["words": 0]) }
+        return provider
+    }
+
+    static func manifest(endpoint: String) -> JSONValue {
+        func action(_ id: String, streaming: Bool) -> JSONValue {
+            ["id": .string(id), "description": "test", "streaming": .bool(streaming), "pricing": ["base": "$0.02", "currency": "USDC", "model": "per_call"],
+             "input_schema": ["type": "object"], "output_schema": ["type": "object", "required": ["words"], "properties": ["words": ["type": "integer"]]]]
+        }
+        return ["namespace": "streamco", "display_name": "Stream Co", "capability": "words", "version": "1.0.0", "description": "Streams words.",
+                "endpoint": .string(endpoint),
+                "actions": [action("spell-out", streaming: true), action("stall", streaming: true), action("refuse", streaming: true),
+                            action("plain", streaming: false)]]
+    }
+
+    @Test("a stream relays chunks and meters, ends in one completed event with billing, and replays it for the same id")
+    func relay() async throws {
+        try await ProviderAccountTests.withHub { hub, dns in
+            let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
+            try await hub.proveDomain(provider, host: "stream.test", dns: dns)
+            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { port in
+                #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(port)/jecp").serialized()).status == 201)
+                let agent = try await hub.register()
+                try await hub.credit(agent, "1")
+                let accept = ["Accept": "text/event-stream"]
+                let response = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
+                                                    id: "stream-1", headers: accept)
+                #expect(response.status == 200 && response.header("Content-Type")?.hasPrefix("text/event-stream") == true)
+                let events = StreamingTests.events(response.text)
+                #expect(events.map(\.name) == ["open", "chunk", "chunk", "chunk", "meter", "completed"], "\(response.text)")
+                #expect(events.first?.data == ["request_id": "stream-1", "capability": "streamco/words", "action": "spell-out"])
+                #expect(events.dropFirst().prefix(3).map { $0.data["delta"] } == ["one", "two", "three"])
+                let completed = try #require(events.last?.data)
+                #expect(completed["result"] == ["words": 3])
+                let price = try Money(decimal: "0.02")
+                #expect(completed["billing"]?["charged"] == true && completed["billing"]?["amount_usdc"]?.money == price)
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+
+                let replay = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
+                                                  id: "stream-1", headers: accept)
+                #expect(StreamingTests.events(replay.text).map(\.name) == ["completed"])
+                #expect(StreamingTests.events(replay.text).last?.data["billing"] == completed["billing"])
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+
+                let notStreamable = try await hub.invoke(agent, capability: "streamco/words", action: "plain", input: [:], headers: accept)
+                #expect(notStreamable.status == 406 && notStreamable.errorCode == "NOT_STREAMABLE")
+                let synchronous = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "a b"])
+                #expect(synchronous.status == 200 && synchronous.json["result"]?["output"] == ["words": 2], "\(synchronous.text)")
+            }
+        }
+    }
+
+    @Test("a provider error ends the stream with error, silence past the idle limit with cancelled; neither is billed")
+    func failures() async throws {
+        try await ProviderAccountTests.withHub { hub, dns in
+            let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
+            try await hub.proveDomain(provider, host: "stream.test", dns: dns)
+            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { port in
+                #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(port)/jecp").serialized()).status == 201)
+                let agent = try await hub.register()
+                try await hub.credit(agent, "1")
+                let accept = ["Accept": "text/event-stream"]
+                let refused = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "refuse", input: [:], headers: accept).text)
+                #expect(refused.map(\.name) == ["open", "chunk", "error"])
+                #expect(refused.last?.data["code"] == "PROVIDER_ERROR" && refused.last?.data["details"]?["upstream_error"]?["code"] == "QUOTA")
+
+                let started = ContinuousClock.now
+                let stalled = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "stall", input: [:], headers: accept).text)
+                #expect(stalled.map(\.name) == ["open", "chunk", "cancelled"])
+                #expect(stalled.last?.data["code"] == "PROVIDER_TIMEOUT")
+                #expect(ContinuousClock.now - started < .seconds(5))
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
+            }
+        }
+    }
+}
