@@ -2,6 +2,7 @@ import Foundation
 import JECPModels
 import JECPProviderKit
 import JECPTestDNS
+import JECPTestPostgres
 import Testing
 
 /// `POST /v1/invoke` on provider capabilities: signed forwarding over real loopback HTTP, billing
@@ -169,5 +170,42 @@ struct ProviderForwardingTests {
                 #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
             }
         }
+    }
+
+    @Test("a manifest's per-action trust_tier_required and rate_limit_rpm apply to its calls", arguments: StoreBackend.available)
+    func tierAndRateLimit(backend: StoreBackend) async throws {
+        let dns = TestDNSServer()
+        _ = try await dns.start()
+        try await TestHub.run(await TestHub.providerSettings(dns: dns), backend: backend) { hub in
+            let provider = try await hub.registerProvider("gated", host: "gated.test", dns: dns)
+            try await hub.proveDomain(provider, host: "gated.test", dns: dns)
+            var kit = JECPProvider(secret: provider.secret)
+            kit.action("gold-only") { _ in .json([:]) }
+            kit.action("limited") { _ in .json([:]) }
+            try await TestProviders.serve(kit) { port in
+                func action(_ id: String, _ extra: [String: JSONValue]) -> JSONValue {
+                    var object: [String: JSONValue] = ["id": .string(id), "description": "test", "input_schema": ["type": "object"], "output_schema": ["type": "object"],
+                                                       "pricing": ["base": "$0.001", "currency": "USDC", "model": "per_call"]]
+                    object.merge(extra) { $1 }
+                    return .object(object)
+                }
+                let manifest: JSONValue = ["namespace": "gated", "display_name": "Gated", "capability": "tools", "version": "1.0.0", "description": "Gated.",
+                                           "endpoint": .string("http://gated.test:\(port)/jecp"),
+                                           "actions": [action("gold-only", ["trust_tier_required": "gold"]), action("limited", ["rate_limit_rpm": 2])]]
+                #expect(try await hub.publish(provider, manifest: manifest.serialized()).status == 201)
+                let agent = try await hub.register()
+                try await hub.credit(agent, "1")
+                let refused = try await hub.invoke(agent, capability: "gated/tools", action: "gold-only", input: [:])
+                #expect(refused.status == 403 && refused.errorCode == "INSUFFICIENT_TRUST" && refused.details["required"] == "gold")
+                let gold = try await hub.register(tier: "gold")
+                try await hub.credit(gold, "1")
+                #expect(try await hub.invoke(gold, capability: "gated/tools", action: "gold-only", input: [:]).status == 200)
+                for _ in 0..<2 { #expect(try await hub.invoke(agent, capability: "gated/tools", action: "limited", input: [:]).status == 200) }
+                let limited = try await hub.invoke(agent, capability: "gated/tools", action: "limited", input: [:])
+                #expect(limited.status == 429 && limited.errorCode == "RATE_LIMITED" && limited.header("Retry-After") != nil)
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.998")))
+            }
+        }
+        await dns.stop()
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import JECPModels
 import JECPProviderKit
 import JECPTestDNS
+import NIOCore
+import NIOPosix
 import Testing
 
 /// Provider streams relayed to the agent (spec 01 §4.3): `open`, chunks and meters as they come,
@@ -25,6 +27,11 @@ struct ProviderStreamingTests {
             try await writer.chunk("partial")
             throw ProviderError("QUOTA", "quota exhausted", status: 429)
         }
+        provider.streamingAction("hold") { _, writer in
+            try await writer.chunk("first")
+            try await Task.sleep(for: .seconds(20))
+            return ["words": 1]
+        }
         provider.action("plain") { _ in .json(["words": 0]) }
         return provider
     }
@@ -37,7 +44,7 @@ struct ProviderStreamingTests {
         return ["namespace": "streamco", "display_name": "Stream Co", "capability": "words", "version": "1.0.0", "description": "Streams words.",
                 "endpoint": .string(endpoint),
                 "actions": [action("spell-out", streaming: true), action("stall", streaming: true), action("refuse", streaming: true),
-                            action("plain", streaming: false)]]
+                            action("hold", streaming: true), action("plain", streaming: false)]]
     }
 
     @Test("a stream relays chunks and meters, ends in one completed event with billing, and replays it for the same id")
@@ -99,5 +106,56 @@ struct ProviderStreamingTests {
                 #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
             }
         }
+    }
+
+    @Test("while a stream is open its id answers 409 STREAM_IN_PROGRESS; a client that leaves after output pays the flat price once")
+    func disconnectAfterOutput() async throws {
+        let dns = TestDNSServer()
+        _ = try await dns.start()
+        var settings = await TestHub.providerSettings(dns: dns)
+        settings["jecp.streamIdleTimeoutSeconds"] = 30
+        try await TestHub.run(settings, mode: .live) { hub in
+            let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
+            try await hub.proveDomain(provider, host: "stream.test", dns: dns)
+            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { providerPort in
+                #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(providerPort)/jecp").serialized()).status == 201)
+                let agent = try await hub.register()
+                try await hub.credit(agent, "1")
+                let port = try #require(hub.client.port)
+                let body = try JSONValue.object([
+                    "jecp": "1.0", "id": "hold-1", "capability": "streamco/words", "action": "hold", "input": [:],
+                ]).serializedString()
+                let request = "POST /v1/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
+                    + "X-Agent-ID: \(agent.id)\r\nX-API-Key: \(agent.key)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                }
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: request))
+                    var received = ""
+                    for try await chunk in inbound {
+                        received += String(buffer: chunk)
+                        if received.contains("event: chunk") { break }
+                    }
+                    #expect(received.hasPrefix("HTTP/1.1 200") && received.contains("event: open"))
+                    let busy = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1",
+                                                    headers: ["Accept": "text/event-stream"])
+                    #expect(busy.status == 409 && busy.errorCode == "STREAM_IN_PROGRESS" && busy.header("Retry-After") == "1", "\(busy.text)")
+                }
+                // The Hub notices the hang-up, stops the provider and settles what was delivered.
+                var balance: Money?
+                for _ in 0..<200 {
+                    balance = try await hub.profile(agent)["balance_usdc"]?.money
+                    if balance != (try Money(decimal: "1")) { break }
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                #expect(balance == (try Money(decimal: "0.98")))
+                let replay = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1")
+                #expect(replay.header("Idempotent-Replayed") == "true")
+                #expect(replay.json["result"]?["output"]?["partial"] == true && replay.json["result"]?["output"]?["chunks_delivered"] == 1)
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+            }
+        }
+        await dns.stop()
     }
 }
