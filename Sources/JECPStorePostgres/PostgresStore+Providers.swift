@@ -89,27 +89,8 @@ extension PostgresStore {
     public func rotateProviderKey(providerID: String, newKeyHash: [UInt8], previousValidUntil: Int64?, maximumPer24h: Int, now: Int64)
         async throws(StoreError) -> RotationOutcome
     {
-        let logger = self.logger
-        return try await transaction { connection in
-            // The row lock serializes rotations of one provider across nodes, so the cap is exact.
-            guard try await connection.rows("SELECT 1 FROM providers WHERE id = \(providerID) FOR UPDATE", logger: logger).first != nil else {
-                return .agentMissing
-            }
-            let window = try await connection.rows("""
-                SELECT COUNT(*)::bigint, MIN(rotated_at) FROM provider_key_rotations WHERE provider_id = \(providerID) AND rotated_at > \(now - 86_400)
-                """, logger: logger)[0]
-            let (count, oldest) = try window.decode((Int64, Int64?).self)
-            if count >= maximumPer24h { return .capReached(rotationsInWindow: Int(count), oldestInWindow: oldest ?? now) }
-            try await connection.query("""
-                UPDATE providers SET
-                    previous_key_hash = CASE WHEN \(previousValidUntil)::bigint IS NULL THEN NULL ELSE key_hash END,
-                    previous_key_valid_until = \(previousValidUntil),
-                    key_hash = \(ByteBuffer(bytes: newKeyHash))
-                WHERE id = \(providerID)
-                """, logger: logger)
-            try await connection.query("INSERT INTO provider_key_rotations (provider_id, rotated_at) VALUES (\(providerID), \(now))", logger: logger)
-            return .rotated
-        }
+        try await rotateKey(of: .provider, id: providerID, newKeyHash: newKeyHash, previousValidUntil: previousValidUntil,
+                            maximumPer24h: maximumPer24h, now: now)
     }
 
     public func insertManifest(_ manifest: ManifestRecord) async throws(StoreError) {

@@ -72,26 +72,9 @@ extension SQLiteStore {
         async throws(StoreError) -> RotationOutcome
     {
         let (outcome, updated) = try await write { db -> (RotationOutcome, AgentCache.Versioned?) in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM agents WHERE id = ?", arguments: [agentID]) != nil else {
-                return (.agentMissing, nil)
-            }
-            let window = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS n, MIN(rotated_at) AS oldest FROM key_rotations WHERE agent_id = ? AND rotated_at > ?",
-                arguments: [agentID, now - 86_400])!
-            let count: Int = window["n"]
-            if count >= maximumPer24h { return (.capReached(rotationsInWindow: count, oldestInWindow: window["oldest"]), nil) }
-            try db.execute(
-                sql: """
-                    UPDATE agents SET
-                        previous_key_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE key_hash END,
-                        previous_key_valid_until = ?1,
-                        key_hash = ?2,
-                        version = version + 1
-                    WHERE id = ?3
-                    """,
-                arguments: [previousValidUntil, Data(newKeyHash), agentID])
-            try db.execute(sql: "INSERT INTO key_rotations (agent_id, rotated_at) VALUES (?, ?)", arguments: [agentID, now])
-            return (.rotated, try Self.fetchVersionedAgent(db, id: agentID))
+            let outcome = try Self.rotateKey(db, of: .agent, id: agentID, newKeyHash: newKeyHash, previousValidUntil: previousValidUntil,
+                                             maximumPer24h: maximumPer24h, now: now)
+            return (outcome, outcome == .rotated ? try Self.fetchVersionedAgent(db, id: agentID) : nil)
         }
         if let updated { agents.remember(updated) }
         return outcome

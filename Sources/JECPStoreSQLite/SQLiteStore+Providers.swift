@@ -87,23 +87,8 @@ extension SQLiteStore {
         async throws(StoreError) -> RotationOutcome
     {
         try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM providers WHERE id = ?", arguments: [providerID]) != nil else { return .agentMissing }
-            let window = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS n, MIN(rotated_at) AS oldest FROM provider_key_rotations WHERE provider_id = ? AND rotated_at > ?",
-                arguments: [providerID, now - 86_400])!
-            let count: Int = window["n"]
-            if count >= maximumPer24h { return .capReached(rotationsInWindow: count, oldestInWindow: window["oldest"]) }
-            try db.execute(
-                sql: """
-                    UPDATE providers SET
-                        previous_key_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE key_hash END,
-                        previous_key_valid_until = ?1,
-                        key_hash = ?2
-                    WHERE id = ?3
-                    """,
-                arguments: [previousValidUntil, Data(newKeyHash), providerID])
-            try db.execute(sql: "INSERT INTO provider_key_rotations (provider_id, rotated_at) VALUES (?, ?)", arguments: [providerID, now])
-            return .rotated
+            try Self.rotateKey(db, of: .provider, id: providerID, newKeyHash: newKeyHash, previousValidUntil: previousValidUntil,
+                               maximumPer24h: maximumPer24h, now: now)
         }
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import JECPModels
 import JECPProviderKit
 import JECPTestDNS
-import NIOCore
-import NIOPosix
+import Configuration
+import HummingbirdTesting
 import Testing
 
 /// Provider streams relayed to the agent (spec 01 §4.3): `open`, chunks and meters as they come,
@@ -47,115 +47,93 @@ struct ProviderStreamingTests {
                             action("hold", streaming: true), action("plain", streaming: false)]]
     }
 
-    @Test("a stream relays chunks and meters, ends in one completed event with billing, and replays it for the same id")
-    func relay() async throws {
-        try await ProviderAccountTests.withHub { hub, dns in
+    /// A Hub with `streamco/words` published and served, and an agent holding 1 USDC.
+    static func withStreamingProvider(_ overrides: [String: ConfigValue] = [:], mode: TestingSetup = .router,
+                                      _ body: @Sendable (TestHub, TestAgent) async throws -> Void) async throws {
+        let dns = TestDNSServer()
+        _ = try await dns.start()
+        try await TestHub.run(await TestHub.providerSettings(dns: dns).merging(overrides) { $1 }, mode: mode) { hub in
             let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
             try await hub.proveDomain(provider, host: "stream.test", dns: dns)
             try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { port in
                 #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(port)/jecp").serialized()).status == 201)
                 let agent = try await hub.register()
                 try await hub.credit(agent, "1")
-                let accept = ["Accept": "text/event-stream"]
-                let response = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
-                                                    id: "stream-1", headers: accept)
-                #expect(response.status == 200 && response.header("Content-Type")?.hasPrefix("text/event-stream") == true)
-                let events = StreamingTests.events(response.text)
-                #expect(events.map(\.name) == ["open", "chunk", "chunk", "chunk", "meter", "completed"], "\(response.text)")
-                #expect(events.first?.data == ["request_id": "stream-1", "capability": "streamco/words", "action": "spell-out"])
-                #expect(events.dropFirst().prefix(3).map { $0.data["delta"] } == ["one", "two", "three"])
-                let completed = try #require(events.last?.data)
-                #expect(completed["result"] == ["words": 3])
-                let price = try Money(decimal: "0.02")
-                #expect(completed["billing"]?["charged"] == true && completed["billing"]?["amount_usdc"]?.money == price)
-                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
-
-                let replay = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
-                                                  id: "stream-1", headers: accept)
-                #expect(StreamingTests.events(replay.text).map(\.name) == ["completed"])
-                #expect(StreamingTests.events(replay.text).last?.data["billing"] == completed["billing"])
-                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
-
-                let notStreamable = try await hub.invoke(agent, capability: "streamco/words", action: "plain", input: [:], headers: accept)
-                #expect(notStreamable.status == 406 && notStreamable.errorCode == "NOT_STREAMABLE")
-                let synchronous = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "a b"])
-                #expect(synchronous.status == 200 && synchronous.json["result"]?["output"] == ["words": 2], "\(synchronous.text)")
+                try await body(hub, agent)
             }
+        }
+        await dns.stop()
+    }
+
+    @Test("a stream relays chunks and meters, ends in one completed event with billing, and replays it for the same id")
+    func relay() async throws {
+        try await Self.withStreamingProvider { hub, agent in
+            let accept = ["Accept": "text/event-stream"]
+            let response = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
+                                                id: "stream-1", headers: accept)
+            #expect(response.status == 200 && response.header("Content-Type")?.hasPrefix("text/event-stream") == true)
+            let events = StreamingTests.events(response.text)
+            #expect(events.map(\.name) == ["open", "chunk", "chunk", "chunk", "meter", "completed"], "\(response.text)")
+            #expect(events.first?.data == ["request_id": "stream-1", "capability": "streamco/words", "action": "spell-out"])
+            #expect(events.dropFirst().prefix(3).map { $0.data["delta"] } == ["one", "two", "three"])
+            let completed = try #require(events.last?.data)
+            #expect(completed["result"] == ["words": 3])
+            let price = try Money(decimal: "0.02")
+            #expect(completed["billing"]?["charged"] == true && completed["billing"]?["amount_usdc"]?.money == price)
+            #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+
+            let replay = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "one two three"],
+                                              id: "stream-1", headers: accept)
+            #expect(StreamingTests.events(replay.text).map(\.name) == ["completed"])
+            #expect(StreamingTests.events(replay.text).last?.data["billing"] == completed["billing"])
+            #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+
+            let notStreamable = try await hub.invoke(agent, capability: "streamco/words", action: "plain", input: [:], headers: accept)
+            #expect(notStreamable.status == 406 && notStreamable.errorCode == "NOT_STREAMABLE")
+            let synchronous = try await hub.invoke(agent, capability: "streamco/words", action: "spell-out", input: ["text": "a b"])
+            #expect(synchronous.status == 200 && synchronous.json["result"]?["output"] == ["words": 2], "\(synchronous.text)")
         }
     }
 
     @Test("a provider error ends the stream with error, silence past the idle limit with cancelled; neither is billed")
     func failures() async throws {
-        try await ProviderAccountTests.withHub { hub, dns in
-            let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
-            try await hub.proveDomain(provider, host: "stream.test", dns: dns)
-            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { port in
-                #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(port)/jecp").serialized()).status == 201)
-                let agent = try await hub.register()
-                try await hub.credit(agent, "1")
-                let accept = ["Accept": "text/event-stream"]
-                let refused = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "refuse", input: [:], headers: accept).text)
-                #expect(refused.map(\.name) == ["open", "chunk", "error"])
-                #expect(refused.last?.data["code"] == "PROVIDER_ERROR" && refused.last?.data["details"]?["upstream_error"]?["code"] == "QUOTA")
+        try await Self.withStreamingProvider { hub, agent in
+            let accept = ["Accept": "text/event-stream"]
+            let refused = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "refuse", input: [:], headers: accept).text)
+            #expect(refused.map(\.name) == ["open", "chunk", "error"])
+            #expect(refused.last?.data["code"] == "PROVIDER_ERROR" && refused.last?.data["details"]?["upstream_error"]?["code"] == "QUOTA")
 
-                let started = ContinuousClock.now
-                let stalled = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "stall", input: [:], headers: accept).text)
-                #expect(stalled.map(\.name) == ["open", "chunk", "cancelled"])
-                #expect(stalled.last?.data["code"] == "PROVIDER_TIMEOUT")
-                #expect(ContinuousClock.now - started < .seconds(5))
-                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
-            }
+            let started = ContinuousClock.now
+            let stalled = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "stall", input: [:], headers: accept).text)
+            #expect(stalled.map(\.name) == ["open", "chunk", "cancelled"])
+            #expect(stalled.last?.data["code"] == "PROVIDER_TIMEOUT")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
         }
     }
 
     @Test("while a stream is open its id answers 409 STREAM_IN_PROGRESS; a client that leaves after output pays the flat price once")
     func disconnectAfterOutput() async throws {
-        let dns = TestDNSServer()
-        _ = try await dns.start()
-        var settings = await TestHub.providerSettings(dns: dns)
-        settings["jecp.streamIdleTimeoutSeconds"] = 30
-        try await TestHub.run(settings, mode: .live) { hub in
-            let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
-            try await hub.proveDomain(provider, host: "stream.test", dns: dns)
-            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { providerPort in
-                #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(providerPort)/jecp").serialized()).status == 201)
-                let agent = try await hub.register()
-                try await hub.credit(agent, "1")
-                let port = try #require(hub.client.port)
-                let body = try JSONValue.object([
-                    "jecp": "1.0", "id": "hold-1", "capability": "streamco/words", "action": "hold", "input": [:],
-                ]).serializedString()
-                let request = "POST /v1/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-                    + "X-Agent-ID: \(agent.id)\r\nX-API-Key: \(agent.key)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-                }
-                try await channel.executeThenClose { inbound, outbound in
-                    try await outbound.write(ByteBuffer(string: request))
-                    var received = ""
-                    for try await chunk in inbound {
-                        received += String(buffer: chunk)
-                        if received.contains("event: chunk") { break }
-                    }
-                    #expect(received.hasPrefix("HTTP/1.1 200") && received.contains("event: open"))
-                    let busy = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1",
-                                                    headers: ["Accept": "text/event-stream"])
-                    #expect(busy.status == 409 && busy.errorCode == "STREAM_IN_PROGRESS" && busy.header("Retry-After") == "1", "\(busy.text)")
-                }
-                // The Hub notices the hang-up, stops the provider and settles what was delivered.
-                var balance: Money?
-                for _ in 0..<200 {
-                    balance = try await hub.profile(agent)["balance_usdc"]?.money
-                    if balance != (try Money(decimal: "1")) { break }
-                    try await Task.sleep(for: .milliseconds(25))
-                }
-                #expect(balance == (try Money(decimal: "0.98")))
-                let replay = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1")
-                #expect(replay.header("Idempotent-Replayed") == "true")
-                #expect(replay.json["result"]?["output"]?["partial"] == true && replay.json["result"]?["output"]?["chunks_delivered"] == 1)
-                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
+        try await Self.withStreamingProvider(["jecp.streamIdleTimeoutSeconds": 30], mode: .live) { hub, agent in
+            try await hub.streamThenHangUp(agent, body: ["jecp": "1.0", "id": "hold-1", "capability": "streamco/words", "action": "hold", "input": [:]],
+                                           until: "event: chunk") { received in
+                #expect(received.contains("event: open"))
+                let busy = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1",
+                                                headers: ["Accept": "text/event-stream"])
+                #expect(busy.status == 409 && busy.errorCode == "STREAM_IN_PROGRESS" && busy.header("Retry-After") == "1", "\(busy.text)")
             }
+            // The Hub notices the hang-up, stops the provider and settles what was delivered.
+            var balance: Money?
+            for _ in 0..<200 {
+                balance = try await hub.profile(agent)["balance_usdc"]?.money
+                if balance != (try Money(decimal: "1")) { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(balance == (try Money(decimal: "0.98")))
+            let replay = try await hub.invoke(agent, capability: "streamco/words", action: "hold", input: [:], id: "hold-1")
+            #expect(replay.header("Idempotent-Replayed") == "true")
+            #expect(replay.json["result"]?["output"]?["partial"] == true && replay.json["result"]?["output"]?["chunks_delivered"] == 1)
+            #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.98")))
         }
-        await dns.stop()
     }
 }

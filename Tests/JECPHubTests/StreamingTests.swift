@@ -123,27 +123,12 @@ import Testing
     @Test func aClientThatLeavesBeforeDoneIsNotCharged() async throws {
         try await TestHub.run(mode: .live) { hub in
             let agent = try await hub.register()
-            let port = try #require(hub.client.port)
             let gate = "disconnect-\(UUID().uuidString.prefix(8))"
-            let body = try JSONValue.object([
+            // Read until the action reports it is running, then hang up.
+            try await hub.streamThenHangUp(agent, body: [
                 "jecp": "1.0", "id": "req-leaves-early", "capability": "test-kit", "action": "hold-stream",
                 "input": ["text": .string(gate)], "delivery": ["mode": "stream"],
-            ]).serializedString()
-            let request = "POST /v1/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-                + "X-Agent-ID: \(agent.id)\r\nX-API-Key: \(agent.key)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-            }
-            // Read until the action reports it is running, then hang up.
-            try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: request))
-                var received = ""
-                for try await chunk in inbound {
-                    received += String(buffer: chunk)
-                    if received.contains("\"step\":\"holding\"") { break }
-                }
-                #expect(received.hasPrefix("HTTP/1.1 200"))
-            }
+            ], until: "\"step\":\"holding\"")
             // Once the Hub has seen the hang-up, let the action finish: it must not be settled.
             var seen = false
             for _ in 0..<200 where !seen {
