@@ -32,6 +32,8 @@ def wrk(url, script, duration, connections):
     completed = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
                                capture_output=True, text=True)
     output = completed.stdout
+    if completed.stderr.strip():
+        print(completed.stderr.strip(), file=sys.stderr)
     found = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if not found:
         sys.exit(f"wrk failed on {url}:\n{output}\n{completed.stderr}")
@@ -41,9 +43,6 @@ def wrk(url, script, duration, connections):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {"rps": float(found.group(1)), "p50": percentile(50), "p99": percentile(99), "errors": int(non2xx.group(1)) if non2xx else 0}
-
-def lua_string(text):
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 directory = tempfile.mkdtemp(prefix="jecp-bench-provider-")
 provider = hub = None
@@ -84,8 +83,8 @@ try:
         file.write(f"""
 local agents = {table}
 local counter = 0
-local tid = 0
-function setup(thread) tid = tid + 1; thread:set("tid", tid) end
+local threads_started = 0
+function setup(thread) threads_started = threads_started + 1; thread:set("tid", threads_started) end
 function request()
   counter = counter + 1
   local agent = agents[(counter % #agents) + 1]
@@ -103,27 +102,39 @@ end
         # bounded replay cache evicts in timestamp order and never refuses a fresh one.
         count = 200_000
         direct_lua = f"{directory}/direct-{connections}.lua"
+        signed = f"{directory}/signed-{connections}.tsv"
         now = int(time.time())
         first_stamp = max(now - 280, last_stamp + 1)  # never below what the provider's cache has seen
         last_stamp = first_stamp + (count - 1) // 1000
-        with open(direct_lua, "w") as file:
-            file.write("local requests = {\n")
+        with open(signed, "w") as file:
             for index in range(count):
                 body = json.dumps({"jecp": "1.0", "id": f"d{connections}-{index}", "capability": "textco/text-tools", "action": "word-count",
                                    "input": {"text": TEXT}}, separators=(",", ":"))
                 stamp = first_stamp + index // 1000
                 mac = base64.b64encode(hmac.new(secret.encode(), f"{stamp}.{body}".encode(), hashlib.sha256).digest()).decode()
-                file.write(f"{{{lua_string(body)},'v1={mac}','{stamp}'}},\n")
-            file.write(f"""}}
+                file.write(f"{body}\tv1={mac}\t{stamp}\n")
+        # Read at start-up (a table literal this large exceeds LuaJIT's 65536 constants per chunk).
+        with open(direct_lua, "w") as file:
+            file.write(f"""
+local requests = {{}}
+for line in io.lines("{signed}") do
+  local body, signature, stamp = line:match("^(.-)\t(.-)\t(.-)$")
+  requests[#requests + 1] = {{body, signature, stamp}}
+end
 local counter = 0
-local tid = 0
+local threads_started = 0
 local threads = {min(2, connections)}
-function setup(thread) tid = tid + 1; thread:set("tid", tid) end
+-- `tid` is a global each thread gets from setup (a local would shadow it).
+function setup(thread) threads_started = threads_started + 1; thread:set("tid", threads_started) end
 function request()
   counter = counter + 1
   local item = requests[((counter * threads + tid) % #requests) + 1]
   return wrk.format("POST", "/jecp", {{["Content-Type"]="application/json", ["X-JECP-Signature"]=item[2], ["X-JECP-Timestamp"]=item[3],
     ["X-JECP-Namespace"]="textco", ["X-JECP-Action"]="word-count"}}, item[1])
+end
+local shown = 0
+function response(status, headers, body)
+  if status ~= 200 and shown < 3 then shown = shown + 1; io.stderr:write(status .. " " .. body .. "\\n") end
 end
 """)
         direct = wrk(f"http://127.0.0.1:{port}", direct_lua, args.duration, connections)
