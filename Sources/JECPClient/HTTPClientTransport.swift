@@ -9,6 +9,17 @@ struct HTTPClientTransport: JECPTransport {
     /// Buffered bodies larger than this are refused (the Hub caps responses far below it).
     static let maximumBodyBytes = 64 * 1024 * 1024
 
+    /// The `HTTPClient` an SDK client creates for itself (and shuts down): redirects are not
+    /// followed, since following one would resend the credentials, and a refused connection is a
+    /// network error for the caller to judge, not something to retry silently for the whole
+    /// connect timeout.
+    static func makeOwnedClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         let response = try await execute(request)
         do {

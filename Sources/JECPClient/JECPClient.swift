@@ -30,12 +30,7 @@ public final class JECPClient: Sendable {
     }
 
     convenience init(configuration: JECPClientConfiguration, environment: ClientEnvironment) {
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.redirectConfiguration = .disallow
-        // A refused connection is a network error for the retry policy to judge, not something to
-        // retry silently for the whole connect timeout.
-        httpConfiguration.connectionPool.retryConnectionEstablishment = false
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        let http = HTTPClientTransport.makeOwnedClient()
         self.init(configuration: configuration, transport: HTTPClientTransport(client: http), environment: environment, owned: http)
     }
 

@@ -5,14 +5,15 @@ import Foundation
 struct JECPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jecp",
-        abstract: "Use a JECP Hub from the terminal: register an agent, discover and invoke paid capabilities, manage the wallet.",
+        abstract: "Use a JECP Hub from the terminal: register an agent, discover and invoke paid capabilities, manage the wallet; "
+            + "as a provider, publish capabilities (jecp provider).",
         discussion: """
             Every command takes --hub URL and --json. With --json, stdout carries exactly one JSON document \
             (errors as the JECP error envelope) and nothing else is printed.
 
             CONFIGURATION:
               $XDG_CONFIG_HOME/jecp/config.json (default ~/.config/jecp/), mode 0600.
-              Overrides: JECP_BASE_URL, JECP_AGENT_ID, JECP_API_KEY; --hub wins.
+              Overrides: JECP_BASE_URL, JECP_AGENT_ID, JECP_API_KEY, JECP_PROVIDER_KEY; --hub wins.
               NO_COLOR=1 disables color. JECP_LOG_LEVEL=debug shows SDK logs.
 
             \(CLIExitCode.helpText)

@@ -31,12 +31,16 @@ extension CommandContext {
                     retryPolicy: RetryPolicy = .cli) -> JECPClient
     {
         let credentials = anonymous ? nil : credentials ?? settings.credentials
-        // The SDK logs through swift-log's default stderr handler; a CLI must not, except when asked.
-        var logger = Logger(label: "jecp-cli")
-        logger.logLevel = environment["JECP_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return JECPClient(configuration: JECPClientConfiguration(
             baseURL: settings.hub, agentID: credentials?.id, apiKey: credentials?.apiKey, timeout: timeout, retryPolicy: retryPolicy,
-            logger: logger))
+            logger: sdkLogger))
+    }
+
+    /// The SDK logs through swift-log's default stderr handler; a CLI must not, except when asked.
+    var sdkLogger: Logger {
+        var logger = Logger(label: "jecp-cli")
+        logger.logLevel = environment["JECP_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
     }
 
     /// Runs `body` with a client and always shuts the client down, also on failure.
@@ -44,13 +48,20 @@ extension CommandContext {
                                  retryPolicy: RetryPolicy = .cli, _ body: (JECPClient) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
     {
         let client = makeClient(credentials: credentials, anonymous: anonymous, timeout: timeout, retryPolicy: retryPolicy)
+        return try await Self.using(client, shutdown: { try await $0.shutdown() }, body)
+    }
+
+    /// Runs `body` with `client`, then shuts the client down, also when `body` failed.
+    static func using<Client: Sendable, T: Sendable>(_ client: Client, shutdown: (Client) async throws -> Void,
+                                                     _ body: (Client) async throws(CLIFailure) -> T) async throws(CLIFailure) -> T
+    {
         let result: Result<T, CLIFailure>
         do {
             result = .success(try await body(client))
         } catch {
             result = .failure(error)
         }
-        try? await client.shutdown()
+        try? await shutdown(client)
         return try result.get()
     }
 

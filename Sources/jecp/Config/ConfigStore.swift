@@ -21,7 +21,8 @@ struct AgentCredentials: Equatable, Sendable {
 struct CLIConfig: Equatable, Sendable {
     var baseURL: String?
     var agent: AgentCredentials?
-    /// Provider credentials: opaque until provider commands exist, but never dropped.
+    /// Provider credentials, read by provider commands only (``providerCredentials()``), so a
+    /// malformed section never breaks agent commands; never dropped.
     var provider: JSONValue?
     var unknown: [String: JSONValue] = [:]
 

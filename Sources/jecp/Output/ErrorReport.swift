@@ -5,9 +5,18 @@ import JECPClient
 enum ErrorReport {
     /// What the failing command was about, to make suggestions concrete.
     struct Context: Sendable {
-        var capability: String?
+        /// Whose credentials the command uses: the recovery from an auth error differs.
+        enum Account: Sendable { case agent, provider }
 
-        init(capability: String? = nil) { self.capability = capability }
+        var capability: String?
+        var account: Account
+
+        init(capability: String? = nil, account: Account = .agent) {
+            self.capability = capability
+            self.account = account
+        }
+
+        static let provider = Context(account: .provider)
     }
 
     static func print(_ failure: CLIFailure, console: Console, context: Context = .init()) {
@@ -39,6 +48,20 @@ enum ErrorReport {
     /// The recovery as commands and facts, from `next_action` (or the error code when the Hub
     /// sent none).
     static func suggestions(for failure: CLIFailure, context: Context = .init()) -> [String] {
+        if context.account == .provider {
+            switch failure.code {
+            case "AUTH_REQUIRED", "INVALID_API_KEY":
+                return ["jecp provider register --namespace <namespace> ...",
+                        "or use an existing provider key: export JECP_PROVIDER_KEY=<provider_api_key>"]
+            case "DNS_VERIFICATION_FAILED":
+                let record = failure.details["dns_record"]
+                let zoneLine = record?["zone_line"]?.stringValue
+                    ?? failure.details["record_name"]?.stringValue.map { "\($0). 300 IN TXT \"jecp-verify=<token>\"" }
+                return ["publish this TXT record, then run jecp provider verify-dns again:"] + (zoneLine.map { ["  " + $0] } ?? [])
+            default:
+                break
+            }
+        }
         let action = failure.nextAction
         switch action?["type"]?.stringValue {
         case "register":
