@@ -37,6 +37,21 @@ struct ProviderAccountTests {
         }
     }
 
+    @Test("provider registration is rate-limited per client address")
+    func registrationRateLimit() async throws {
+        let dns = TestDNSServer()
+        _ = try await dns.start()
+        var settings = await TestHub.providerSettings(dns: dns)
+        settings["jecp.registrationRpm"] = 2
+        try await TestHub.run(settings) { hub in
+            for namespace in ["first", "second"] { _ = try await hub.registerProvider(namespace, host: "\(namespace).test", dns: dns) }
+            let third = try await hub.post("/v1/providers/register", json: Self.registration("third", endpoint: "http://first.test/jecp"))
+            #expect(third.status == 429 && third.errorCode == "RATE_LIMITED" && third.header("Retry-After") != nil)
+            #expect(third.details["scope"] == "provider_registration")
+        }
+        await dns.stop()
+    }
+
     @Test("bad registration fields are listed together with their paths")
     func validation() async throws {
         try await Self.withHub { hub, _ in

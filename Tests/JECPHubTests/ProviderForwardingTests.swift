@@ -138,7 +138,9 @@ struct ProviderForwardingTests {
             let provider = try await hub.registerProvider("signed", host: "signed.test", dns: dns)
             try await hub.proveDomain(provider, host: "signed.test", dns: dns)
             var kit = JECPProvider(secret: provider.secret)
-            kit.action("echo-action") { request in .json(["id": .string(request.id), "capability": .string(request.capability), "input": request.input]) }
+            kit.action("echo-action") { request in
+                .json(["id": .string(request.id), "capability": .string(request.capability), "input": request.input, "metadata": request.metadata ?? .null])
+            }
             try await TestProviders.serve(kit) { port in
                 let manifest: JSONValue = [
                     "namespace": "signed", "display_name": "Signed", "capability": "echo", "version": "1.0.0", "description": "Echoes.",
@@ -148,9 +150,10 @@ struct ProviderForwardingTests {
                 ]
                 #expect(try await hub.publish(provider, manifest: manifest.serialized()).status == 201)
                 let agent = try await hub.register()
-                let call = try await hub.invoke(agent, capability: "signed/echo", action: "echo-action", input: ["n": 1], id: "sig-12345")
+                let call = try await hub.invoke(agent, capability: "signed/echo", action: "echo-action", input: ["n": 1], id: "sig-12345",
+                                                extra: ["metadata": ["trace": "t-1"]])
                 #expect(call.status == 200, "\(call.text)")
-                #expect(call.json["result"]?["output"] == ["id": "sig-12345", "capability": "signed/echo", "input": ["n": 1]])
+                #expect(call.json["result"]?["output"] == ["id": "sig-12345", "capability": "signed/echo", "input": ["n": 1], "metadata": ["trace": "t-1"]])
                 // A provider call is never paid with a Hub free call: a $0 action costs nothing and moves no money.
                 #expect(call.json["billing"]?["cost_usdc"]?.money == .zero)
             }

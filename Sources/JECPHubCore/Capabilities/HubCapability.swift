@@ -19,6 +19,8 @@ public struct ExecutionContext: Sendable {
     public var progress: ProgressReporter
     /// Set when a provider's stream is relayed to the client as it arrives (spec 01 §4.3).
     public var relay: StreamRelay?
+    /// The request's `metadata`, passed on to providers.
+    public var metadata: JSONValue?
 
     public init(agentID: String, requestID: String, now: Int64, logger: Logger, progress: ProgressReporter = .silent, relay: StreamRelay? = nil) {
         self.agentID = agentID

@@ -286,8 +286,9 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         let started = ContinuousClock.now
         var executionLogger = logger
         executionLogger[metadataKey: "jecp.request_id"] = "\(envelope.id)"
-        let context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress,
+        var context = ExecutionContext(agentID: agent.id, requestID: envelope.id, now: nowSeconds, logger: executionLogger, progress: progress,
                                        relay: relay)
+        context.metadata = envelope.metadata
         let executed = try await execute(entry: entry, action: action, input: envelope.input, context: context)
         var output = executed.output
         if !action.artifacts.isEmpty, envelope.delivery.format == .url || !artifacts.fitsInline(output) {

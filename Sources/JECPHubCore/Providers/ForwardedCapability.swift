@@ -26,9 +26,11 @@ struct ForwardedCapability: HubCapability {
 
     /// `POST endpoint` with `{jecp, id, capability, action, input}` and the Hub's signature headers.
     func send(action: String, input: JSONValue, context: ExecutionContext, streaming: Bool) async throws(JECPError) -> ProviderReply {
+        var envelope: [String: JSONValue] = ["jecp": "1.0", "id": .string(context.requestID), "capability": .string(capabilityID),
+                                             "action": .string(action), "input": input]
+        envelope["metadata"] = context.metadata
         var body: [UInt8] = []
-        JSONValue.object(["jecp": "1.0", "id": .string(context.requestID), "capability": .string(capabilityID), "action": .string(action),
-                          "input": input]).write(into: &body)
+        JSONValue.object(envelope).write(into: &body)
         let timestamp = Int64(Date().timeIntervalSince1970)
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),

@@ -152,7 +152,8 @@ public struct ProviderService<Store: HubStore>: Sendable {
         let name = "_jecp.\(host)"
         let expected = "jecp-verify=\(provider.dnsToken)"
         let failureDetails: [String: JSONValue] = ["domain": .string(host), "record_name": .string(name),
-                                                   "expected_token_prefix": .string(String(provider.dnsToken.prefix(8)))]
+                                                   "expected_token_prefix": .string(String(provider.dnsToken.prefix(8))),
+                                                   "dns_record": Self.dnsRecord(host: host, token: provider.dnsToken)]
         switch await transport.txtRecords(name) {
         case .failure(let failure):
             let reason = failure.reason == "nxdomain" || failure.reason == "no_records" ? (failure.reason == "nxdomain" ? "nxdomain" : "txt_record_missing") : failure.reason
