@@ -128,6 +128,12 @@ struct ProviderForwardingTests {
             try await hub.credit(agent, "1")
             let down = try await hub.invoke(agent, capability: "flaky/tools", action: "ok-action", input: [:])
             #expect(down.status == 503 && down.errorCode == "PROVIDER_UNAVAILABLE", "\(down.text)")
+            // The sunset version stays reachable by pin, and answers 410 naming its successor.
+            let pinned = try await hub.invoke(agent, capability: "flaky/tools@1.0.0", action: "ok-action", input: [:])
+            #expect(pinned.status == 410 && pinned.details["successor"] == "flaky/tools@2.0.0/ok-action", "\(pinned.text)")
+            #expect(pinned.headerValues("Link").contains { $0.contains("rel=\"successor-version\"") })
+            let badPin = try await hub.invoke(agent, capability: "flaky/tools@1.0", action: "ok-action", input: [:])
+            #expect(badPin.status == 400 && badPin.errorCode == "VALIDATION_FAILED")
             #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
         }
     }

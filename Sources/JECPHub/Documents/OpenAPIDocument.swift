@@ -35,6 +35,7 @@ enum OpenAPIDocument {
 
     static func build(settings: HubSettings) -> JSONValue {
         let agent = ["agentId", "apiKey"]
+        let provider = ["providerKey"]
         let invoke = operation("invoke", "Invoke a capability action (charged only on success)", tag: "invoke", security: nil,
                                body: "InvokeRequest", success: ("200", "Completed (or the stored response of an idempotent replay)", "InvokeSuccess"))
         var streamed = invoke.objectValue!
@@ -103,6 +104,39 @@ enum OpenAPIDocument {
                                                                      parameters: [pathParameter("agent_id")])],
             "/admin/v1/ledger/summary": ["get": operation("ledgerSummary", "Balances per account class", tag: "admin", security: ["adminToken"],
                                                           success: ("200", "Summary", "LedgerSummary"))],
+            "/v1/providers/register": ["post": operation("registerProvider", "Register a provider namespace", tag: "providers", security: nil,
+                                                          body: "ProviderRegisterRequest",
+                                                          success: ("201", "Registered; provider_api_key and hmac_secret are shown once", "Document"))],
+            "/v1/providers/me": ["get": operation("getProvider", "The authenticated provider", tag: "providers", security: provider,
+                                                  success: ("200", "Provider", "Document"))],
+            "/v1/providers/verify-dns": ["post": operation("verifyProviderDNS", "Check the TXT record _jecp.<host of endpoint_url>", tag: "providers",
+                                                           security: provider, body: "Document", success: ("200", "Verified", "Document"))],
+            "/v1/providers/me/rotate-key": ["post": operation("rotateProviderKey", "Rotate the provider key", tag: "providers", security: provider,
+                                                              body: "RotateKeyRequest", success: ("200", "New key, shown once", "Document"))],
+            "/v1/providers/me/earnings": ["get": operation("providerEarnings", "Earnings per capability, action and day; payable balance", tag: "providers",
+                                                           security: provider, success: ("200", "Earnings", "Document"),
+                                                           parameters: [queryParameter("days", ["type": "integer", "minimum": 1, "maximum": 366])])],
+            "/v1/manifests": [
+                "post": ["operationId": "publishManifest", "summary": "Publish a manifest (YAML or JSON, at most 10 KB)", "tags": ["providers"],
+                         "security": [["providerKey": []]],
+                         "requestBody": ["required": true, "content": ["application/json": ["schema": ref("Document")],
+                                                                       "application/x-yaml": ["schema": ["type": "string"]]]],
+                         "responses": ["201": response("Stored: active, or submitted until the domain is proven", "Document"), "default": errorResponse]],
+                "get": operation("listManifests", "Every manifest of the caller's namespace", tag: "providers", security: provider,
+                                 success: ("200", "Manifests", "Document")),
+            ],
+            "/v1/manifests/{namespace}/{capability}/{version}": [
+                "get": operation("getManifest", "A published manifest as published", tag: "providers", security: nil, success: ("200", "Manifest", "Document"),
+                                 parameters: [pathParameter("namespace"), pathParameter("capability"), pathParameter("version")]),
+                "delete": operation("sunsetManifest", "Sunset a version: calls answer 410 from now on", tag: "providers", security: provider,
+                                    success: ("200", "Sunset", "Document"),
+                                    parameters: [pathParameter("namespace"), pathParameter("capability"), pathParameter("version")]),
+            ],
+            "/admin/v1/providers": ["get": operation("adminListProviders", "Every provider", tag: "admin", security: ["adminToken"],
+                                                     success: ("200", "Providers", "Document"))],
+            "/admin/v1/providers/{provider_id}": ["patch": operation("adminUpdateProvider", "Suspend or reactivate a provider, or mark its DNS verified",
+                                                                      tag: "admin", security: ["adminToken"], body: "Document",
+                                                                      success: ("200", "Provider", "Document"), parameters: [pathParameter("provider_id")])],
             "/admin/v1/agents/{agent_id}": [
                 "get": operation("adminGetAgent", "An agent, as the operator sees it", tag: "admin", security: ["adminToken"],
                                  success: ("200", "Agent", "AdminAgent"), parameters: [pathParameter("agent_id")]),
@@ -124,5 +158,6 @@ enum OpenAPIDocument {
         "agentId": ["type": "apiKey", "in": "header", "name": "X-Agent-ID"],
         "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
         "adminToken": ["type": "http", "scheme": "bearer"],
+        "providerKey": ["type": "http", "scheme": "bearer", "description": "provider_api_key"],
     ]
 }

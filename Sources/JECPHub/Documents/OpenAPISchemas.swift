@@ -10,12 +10,20 @@ enum OpenAPISchemas {
 
     static let all: JSONValue = [
         "Document": ["type": "object", "additionalProperties": true],
+        "ProviderRegisterRequest": [
+            "type": "object", "additionalProperties": false, "required": ["namespace", "display_name", "owner_email", "endpoint_url", "country"],
+            "properties": [
+                "namespace": ["type": "string", "pattern": "^[a-z][a-z0-9-]{2,31}$"], "display_name": ["type": "string", "minLength": 2, "maxLength": 100],
+                "owner_email": ["type": "string"], "endpoint_url": ["type": "string"], "country": ["type": "string", "pattern": "^[A-Z]{2}$"],
+                "website": ["type": "string"],
+            ],
+        ],
         "InvokeRequest": [
             "type": "object", "additionalProperties": false, "required": ["jecp", "id", "capability", "action", "input"],
             "properties": [
                 "jecp": ["type": "string", "const": "1.0"],
                 "id": ["type": "string", "pattern": "^[A-Za-z0-9_-]{4,64}$"],
-                "capability": ["type": "string", "pattern": "^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$"],
+                "capability": ["type": "string", "pattern": "^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*(@[0-9]+\\.[0-9]+\\.[0-9]+)?)?$"],
                 "action": ["type": "string", "pattern": "^[a-z][a-z0-9-]*$"],
                 "input": ["type": "object"],
                 "mandate": [

@@ -106,7 +106,7 @@ extension InvokeRequest {
 
         _ = require("jecp")
         let id = string("id", pattern: Self.isValidID, description: "must match ^[A-Za-z0-9_-]{4,64}$")
-        let capability = string("capability", pattern: Self.isValidCapability, description: "must match ^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$")
+        let capability = string("capability", pattern: Self.isValidCapability, description: "must match ^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*(@[0-9]+\\.[0-9]+\\.[0-9]+)?)?$")
         let action = string("action", pattern: Self.isValidAction, description: "must match ^[a-z][a-z0-9-]*$")
         let input = require("input") ?? .object([:])
         if input.objectValue == nil, fields["input"] != nil { violations.append(.init(path: "/input", reason: "must be an object")) }
@@ -215,9 +215,15 @@ extension InvokeRequest {
 
     public static func isValidAction(_ action: String) -> Bool { isSlug(Substring(action)) }
 
+    /// `name`, `namespace/name`, or `namespace/name@MAJOR.MINOR.PATCH` (a pinned version, spec 04 §7.2).
     public static func isValidCapability(_ capability: String) -> Bool {
         let parts = capability.split(separator: "/", omittingEmptySubsequences: false)
-        return (1...2).contains(parts.count) && parts.allSatisfy(isSlug)
+        guard parts.count == 2, let at = parts[1].firstIndex(of: "@") else {
+            return (1...2).contains(parts.count) && parts.allSatisfy(isSlug)
+        }
+        let version = parts[1][parts[1].index(after: at)...].split(separator: ".", omittingEmptySubsequences: false)
+        return isSlug(parts[0]) && isSlug(parts[1][..<at]) && version.count == 3
+            && version.allSatisfy { (1...9).contains($0.utf8.count) && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
     }
 
     /// `^[a-z][a-z0-9-]*$`
