@@ -2,8 +2,8 @@ import Foundation
 import JECPModels
 import Testing
 
-/// Seeded mutation fuzzing of what agents send: bodies of invoke and register, their content
-/// types and headers. Every answer is a JECP envelope with a catalog code and that code's status,
+/// Seeded mutation fuzzing of what agents and providers send: bodies of invoke, register and
+/// manifests, their content types and headers. Every answer is a JECP envelope with a catalog code and that code's status,
 /// never a 5xx, and nothing but completed calls moves money. `JECP_FUZZ_CASES` (default 1200) and
 /// `JECP_FUZZ_SEED` make a long run or replay a failure: the seed is in every failure message.
 @Suite struct FuzzTests {
@@ -113,6 +113,56 @@ import Testing
             let after = try await hub.ledgerSummary()["transaction_count"]?.numberValue?.integerValue ?? -1
             #expect(after == before + charged, "seed \(Self.seed): \(charged) completed charges, ledger moved by \(after - before)")
             #expect(try await hub.ledgerSummary()["global_sum_usdc"]?.money == .zero)
+        }
+    }
+}
+
+extension FuzzTests {
+    static let manifestContentTypes = ["application/json", "application/x-yaml", "text/yaml", "application/yaml", "text/plain", "", "application/xml"]
+
+    /// Manifests as providers might send them: mutated documents, YAML and JSON content types,
+    /// truncated and random bytes. Every answer is 201 or a catalog envelope, and none moves money.
+    @Test func mutatedManifestsGetCatalogEnvelopesAndMoveNoMoney() async throws {
+        // Nameservers on a closed loopback port: hostnames the fuzzer invents never leave the machine.
+        try await TestHub.run(["jecp.testMode": true, "jecp.dnsServers": "127.0.0.1:9", "jecp.registrationRpm": 1_000]) { hub in
+            let registered = try await hub.post("/v1/providers/register", json: [
+                "namespace": "acme", "display_name": "Acme", "owner_email": "ops@acme.example", "endpoint_url": "http://127.0.0.1/jecp", "country": "US",
+            ])
+            try #require(registered.status == 201, "\(registered.text)")
+            let key = try #require(registered.json["provider_api_key"]?.stringValue)
+            let verified = try await hub.request(.patch, "/admin/v1/providers/\(registered.json["provider_id"]?.stringValue ?? "")",
+                                                 body: Array(#"{"dns_verified":true}"#.utf8), headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })
+            try #require(verified.status == 200)
+            let before = try await hub.ledgerSummary()["transaction_count"]
+            var random = SeededGenerator(seed: Self.seed ^ 0x4D41_4E49)
+            let codes = Set(ErrorCode.allCases.map(\.rawValue))
+            let template = ManifestPublishingTests.manifest(endpoint: "http://127.0.0.1/jecp")
+            var published = 0
+            for index in 0..<max(Self.cases / 4, 50) {
+                var body = template
+                if case .object(var fields) = body {
+                    fields["version"] = .string("1.\(index).0")  // unmutated ones publish instead of colliding
+                    body = .object(fields)
+                }
+                for _ in 0..<Int.random(in: 0...3, using: &random) { body = Self.mutate(body, &random) }
+                var headers = ["Authorization": Int.random(in: 0..<12, using: &random) == 0 ? "Bearer jecp_pk_wrong" : "Bearer \(key)"]
+                let contentType = Self.manifestContentTypes.randomElement(using: &random)!
+                if !contentType.isEmpty { headers["Content-Type"] = contentType }
+                let response = try await hub.request(.post, "/v1/manifests", body: Self.bytes(of: body, &random), headers: headers)
+                let context = "seed \(Self.seed) manifest case \(index): \(response.status) \(response.text.prefix(300))"
+                #expect(response.status < 500, "\(context)")
+                if response.status == 201 {
+                    published += 1
+                    continue
+                }
+                let code = try #require(response.errorCode, "no error envelope: \(context)")
+                #expect(codes.contains(code), "\(context)")
+                // COMPOSITE_DEPTH_EXCEEDED is 422 at publish time (409 when a call meets it).
+                #expect(ErrorCode(rawValue: code)?.httpStatus == response.status || code == "COMPOSITE_DEPTH_EXCEEDED", "\(context)")
+            }
+            #expect(published > 0, "seed \(Self.seed): no manifest survived, so the valid path was never exercised")
+            #expect(try await hub.ledgerSummary()["transaction_count"] == before)
+            #expect(try await hub.get("/v1/capabilities?provider=acme").status == 200)
         }
     }
 }

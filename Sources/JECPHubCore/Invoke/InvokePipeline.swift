@@ -235,7 +235,8 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
 
         // 10. Trust gate.
         if tier < descriptor.trustTierRequired {
-            let alternatives = catalog.usable(at: tier).map(\.descriptor.name)
+            // Hub-operated capabilities answer to their plain name; provider ones need the namespace.
+            let alternatives = catalog.usable(at: tier).map { $0.namespace == settings.operatorNamespace ? $0.descriptor.name : $0.id }
             throw JECPError(.insufficientTrust, "\(entry.id)/\(descriptor.name) needs the \(descriptor.trustTierRequired.rawValue) tier; this agent is \(tier.rawValue).",
                             details: ["required": .string(descriptor.trustTierRequired.rawValue), "current": .string(tier.rawValue),
                                       "total_calls": .number(JSONNumber(agent.totalCalls))],

@@ -35,8 +35,8 @@ enum TestProviders {
 
     /// Runs `jecp-example-provider` with `secret` on a free port; stops it after `body`.
     static func runExample<T: Sendable>(secret: String, _ body: @Sendable (Int) async throws -> T) async throws -> T {
-        let (process, output) = try HubProcessTests.run([], environment: ["JECP_PROVIDER_SECRET": secret, "PORT": "0"],
-                                                        executable: try #require(exampleExecutable, "jecp-example-provider is not built"))
+        let executable: URL = try #require(exampleExecutable, "jecp-example-provider is not built")
+        let (process, output) = try HubProcessTests.run([], environment: ["JECP_PROVIDER_SECRET": secret, "PORT": "0"], executable: executable)
         defer {
             process.terminate()
             process.waitUntilExit()
@@ -53,8 +53,9 @@ enum TestProviders {
 
     /// `jecp-example-provider manifest …`: the manifest the example asks to publish.
     static func exampleManifest(namespace: String, endpoint: String) async throws -> [UInt8] {
+        let executable: URL = try #require(exampleExecutable, "jecp-example-provider is not built")
         let (process, output) = try HubProcessTests.run(["manifest", "--namespace", namespace, "--endpoint", endpoint], environment: [:],
-                                                        executable: try #require(exampleExecutable, "jecp-example-provider is not built"))
+                                                        executable: executable)
         #expect(await HubProcessTests.waitForExit(process))
         try #require(process.terminationStatus == 0, "manifest failed: \(output.value)")
         return Array(output.value.utf8)
