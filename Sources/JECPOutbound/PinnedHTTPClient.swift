@@ -31,11 +31,14 @@ public final class PinnedHTTPClient: Sendable {
     private struct State {
         var clients: [Key: Entry] = [:]
         var isShutDown = false
+        /// Idle clients are looked for once per `sweepInterval`, not on every request.
+        var nextSweep = NIODeadline.uptimeNanoseconds(0)
     }
 
     private let state = Mutex(State())
     private let logger: Logger
     private let idleEviction: TimeAmount
+    private let sweepInterval: TimeAmount
     private let baseConfiguration: HTTPClient.Configuration
     private let eventLoopGroup: any EventLoopGroup
 
@@ -52,6 +55,7 @@ public final class PinnedHTTPClient: Sendable {
     ) {
         self.logger = logger
         self.idleEviction = idleEviction
+        self.sweepInterval = min(idleEviction, .minutes(1))
         self.baseConfiguration = configuration
         self.eventLoopGroup = eventLoopGroup
     }
@@ -115,8 +119,12 @@ public final class PinnedHTTPClient: Sendable {
         let now = NIODeadline.now()
         return try self.state.withLock { state throws -> (HTTPClient, evicted: [HTTPClient]) in
             guard !state.isShutDown else { throw HTTPClientError.alreadyShutdown }
-            let staleKeys = state.clients.filter { $0.key != key && now - $0.value.lastUsed > self.idleEviction }.keys
-            let evicted = staleKeys.compactMap { state.clients.removeValue(forKey: $0)?.client }
+            var evicted: [HTTPClient] = []
+            if now >= state.nextSweep {
+                state.nextSweep = now + self.sweepInterval
+                let staleKeys = state.clients.filter { $0.key != key && now - $0.value.lastUsed > self.idleEviction }.keys
+                evicted = staleKeys.compactMap { state.clients.removeValue(forKey: $0)?.client }
+            }
             if var entry = state.clients[key] {
                 entry.lastUsed = now
                 state.clients[key] = entry
