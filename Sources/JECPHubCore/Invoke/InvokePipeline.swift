@@ -145,7 +145,7 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
         // 6. Idempotency: replay, conflict, or claim the key (on every node sharing the database).
         // A stream answers 409 while another request holds its id instead of waiting (spec 01 §4.3).
         let fingerprint = Self.fingerprint(envelope)
-        let isProviderCapability = envelope.capability.contains("/") && !envelope.capability.hasPrefix(settings.operatorNamespace + "/")
+        let isProviderCapability = envelope.capability.firstIndex(of: "/").map { envelope.capability[..<$0] != settings.operatorNamespace } ?? false
         let wantsStream = request.acceptsEventStream && (envelope.delivery.mode == .stream || isProviderCapability)
         let claim: InflightRequests.Claim
         switch try await claimKey(agentID: agent.id, key: idempotencyKey, now: nowSeconds, waitIfBusy: !wantsStream) {
