@@ -3,6 +3,7 @@ import Foundation
 import JECPHub
 import JECPModels
 import JECPSchema
+import JECPTestDNS
 import Testing
 
 /// `translate`, `rewrite` and `generate-social` through `POST /v1/invoke`, against a fake model
@@ -263,7 +264,8 @@ import Testing
     }
 
     @Test func anUnreachableModelAnswers503() async throws {
-        let url = try await FakeLanguageModel.closedPort()
+        let refusing = try RefusingPort()
+        let url = "http://127.0.0.1:\(refusing.port)"
         try await TestHub.run(Self.llm(.anthropic, url: url, timeout: 1), capabilities: nil) { hub in
             let agent = try await hub.register()
             let response = try await hub.invoke(agent, capability: "content-factory", action: "translate", input: ["text": "hello", "target_lang": "ja"])
@@ -273,6 +275,7 @@ import Testing
             #expect(!response.text.contains(url))  // the operator's infrastructure stays in the log
             #expect(try await hub.profile(agent)["free_calls_remaining"] == 100)
         }
+        withExtendedLifetime(refusing) {}
     }
 
     // MARK: Catalog and configuration

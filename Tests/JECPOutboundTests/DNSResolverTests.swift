@@ -140,7 +140,7 @@ import Testing
     @Test func skipsAServerThatRefusesQuickly() async throws {
         try await withTestDNS { dns async throws in
             await dns.set("svc.test", [.a("192.0.2.31")])
-            let dead = DNSServer(host: "127.0.0.1", port: try await closedPort(udp: true))
+            let dead = DNSServer(host: "127.0.0.1", port: try await closedUDPPort())
             // A very long timeout: only the ICMP "port unreachable" makes this finish early.
             let resolver = DNSResolver(servers: [dead, await dns.server], timeout: .seconds(60), attempts: 1)
             let start = ContinuousClock.now

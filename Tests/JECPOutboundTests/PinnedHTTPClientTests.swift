@@ -147,9 +147,9 @@ final class HitCounter: Sendable {
     }
 
     @Test func aClosedPortIsUnreachable() async throws {
-        let port = try await closedPort(udp: false)
+        let refusing = try RefusingPort()
         let target = try await URLGuard(policy: .testMode, resolver: DNSResolver(servers: []))
-            .check("http://127.0.0.1:\(port)/", field: "endpoint_url")
+            .check("http://127.0.0.1:\(refusing.port)/", field: "endpoint_url")
         try await withPinnedClient { client async throws in
             let start = ContinuousClock.now
             let error = await #expect(throws: (any Error).self) {
@@ -166,6 +166,7 @@ final class HitCounter: Sendable {
                 return
             }
         }
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func refusesARequestForAnotherURL() async throws {

@@ -87,13 +87,6 @@ final class FakeLanguageModel: Sendable {
         }
     }
 
-    /// A port that nothing listens on any more: a fake's, after it stopped.
-    static func closedPort() async throws -> String {
-        let url = Mutex("")
-        try await run(.openai, reply: { _ in .text("") }) { _, base in url.withLock { $0 = base } }
-        return url.withLock { $0 }
-    }
-
     private func handle(_ request: Request) async throws -> Response {
         let bytes = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
