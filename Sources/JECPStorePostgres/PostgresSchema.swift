@@ -259,6 +259,150 @@ enum PostgresSchema {
             "CREATE TABLE catalog_state (id integer PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL)",
             "INSERT INTO catalog_state (id, revision) VALUES (1, 0)",
         ]),
+        ("v4-money-events", [
+            "ALTER TABLE ledger_transactions DROP CONSTRAINT ledger_transactions_kind_check",
+            "ALTER TABLE ledger_transactions ADD CONSTRAINT ledger_transactions_kind_check CHECK (kind IN ('charge', 'credit', 'refund'))",
+            """
+            CREATE TABLE subscriptions (
+                id text PRIMARY KEY,
+                owner_kind text NOT NULL CHECK (owner_kind IN ('agent', 'provider')),
+                owner_id text NOT NULL,
+                endpoint_url text NOT NULL,
+                events text NOT NULL,
+                sealed_secret bytea NOT NULL,
+                status text NOT NULL CHECK (status IN ('active', 'paused')),
+                paused_reason text,
+                consecutive_failures integer NOT NULL DEFAULT 0,
+                last_error text,
+                last_attempt_at bigint,
+                last_success_at bigint,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX subscriptions_by_owner ON subscriptions(owner_kind, owner_id)",
+            """
+            CREATE TABLE subscription_events (
+                owner_kind text NOT NULL,
+                owner_id text NOT NULL,
+                event_type text NOT NULL,
+                subscription_id text NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                PRIMARY KEY (owner_kind, owner_id, event_type, subscription_id)
+            )
+            """,
+            "CREATE INDEX subscription_events_by_subscription ON subscription_events(subscription_id)",
+            """
+            CREATE TABLE webhook_events (
+                id text PRIMARY KEY,
+                type text NOT NULL,
+                agent_id text,
+                provider_namespace text,
+                payload bytea NOT NULL,
+                created_at bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE webhook_deliveries (
+                event_id text NOT NULL REFERENCES webhook_events(id),
+                subscription_id text NOT NULL,
+                status text NOT NULL CHECK (status IN ('pending', 'delivered', 'abandoned')),
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at bigint NOT NULL,
+                lease_until bigint NOT NULL DEFAULT 0,
+                last_error text,
+                last_status integer,
+                finished_at bigint,
+                PRIMARY KEY (event_id, subscription_id)
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at)",
+            "CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries(subscription_id, status)",
+            """
+            CREATE TABLE refunds (
+                id text PRIMARY KEY,
+                agent_id text NOT NULL REFERENCES agents(id),
+                transaction_id text NOT NULL UNIQUE REFERENCES ledger_transactions(id),
+                invocation_id text,
+                capability text,
+                action text,
+                provider_namespace text,
+                amount_micros bigint NOT NULL CHECK (amount_micros > 0),
+                reason text NOT NULL,
+                evidence_url text,
+                status text NOT NULL CHECK (status IN ('requested', 'approved', 'denied')),
+                decided_by text,
+                decision_note text,
+                refund_transaction_id text,
+                auto_approve_at bigint NOT NULL,
+                created_at bigint NOT NULL,
+                decided_at bigint
+            )
+            """,
+            "CREATE INDEX refunds_by_agent ON refunds(agent_id, created_at)",
+            "CREATE INDEX refunds_due ON refunds(status, auto_approve_at)",
+            "CREATE INDEX refunds_by_provider ON refunds(provider_namespace, status)",
+            """
+            CREATE TABLE topups (
+                session_id text PRIMARY KEY,
+                agent_id text NOT NULL REFERENCES agents(id),
+                amount_micros bigint NOT NULL CHECK (amount_micros > 0),
+                status text NOT NULL CHECK (status IN ('open', 'paid', 'expired')),
+                payment_intent text,
+                transaction_id text,
+                created_at bigint NOT NULL,
+                completed_at bigint
+            )
+            """,
+            "CREATE INDEX topups_by_agent ON topups(agent_id, created_at)",
+            // The outbox write of every money change: the event and a delivery per active
+            // subscription that wants it, or nothing at all when none does. True when written.
+            """
+            CREATE FUNCTION jecp_emit_event(p_id text, p_type text, p_agent text, p_namespace text, p_payload bytea, p_created bigint, p_now bigint)
+            RETURNS boolean LANGUAGE plpgsql AS $$
+            DECLARE
+                subscribers text[];
+            BEGIN
+                SELECT array_agg(DISTINCT e.subscription_id) INTO subscribers
+                FROM subscription_events e JOIN subscriptions s ON s.id = e.subscription_id AND s.status = 'active'
+                WHERE e.event_type = p_type
+                  AND ((e.owner_kind = 'agent' AND e.owner_id = p_agent) OR (e.owner_kind = 'provider' AND e.owner_id = p_namespace));
+                IF subscribers IS NULL THEN
+                    RETURN false;
+                END IF;
+                INSERT INTO webhook_events (id, type, agent_id, provider_namespace, payload, created_at)
+                VALUES (p_id, p_type, p_agent, p_namespace, p_payload, p_created);
+                INSERT INTO webhook_deliveries (event_id, subscription_id, status, next_attempt_at)
+                SELECT p_id, unnest(subscribers), 'pending', p_now;
+                RETURN true;
+            END
+            $$
+            """,
+            // jecp_settle_at_snapshot with the outbox events of the call. A new name, so nodes
+            // still running the previous release keep settling through the old function.
+            """
+            CREATE FUNCTION jecp_settle_with_events(
+                p_agent text, p_balance bigint, p_total_calls bigint, p_free_calls bigint, p_tier_floor text, p_key text,
+                p_free boolean, p_price bigint, p_transaction text, p_invocation text, p_request text, p_capability text, p_action text,
+                p_method text, p_duration bigint, p_now bigint, p_fingerprint bytea, p_body bytea, p_expires bigint,
+                p_wallet text, p_payee text, p_payee_class text, p_provider_share bigint, p_hub text, p_hub_share bigint,
+                p_payment text, p_payment_share bigint,
+                p_namespace text, p_event_id text, p_event bytea, p_low_id text, p_low_event bytea)
+            RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NOT jecp_settle_at_snapshot(p_agent, p_balance, p_total_calls, p_free_calls, p_tier_floor, p_key, p_free, p_price, p_transaction,
+                        p_invocation, p_request, p_capability, p_action, p_method, p_duration, p_now, p_fingerprint, p_body, p_expires,
+                        p_wallet, p_payee, p_payee_class, p_provider_share, p_hub, p_hub_share, p_payment, p_payment_share) THEN
+                    RETURN false;
+                END IF;
+                PERFORM jecp_emit_event(p_event_id, 'invocation.completed', p_agent, p_namespace, p_event, p_now, p_now);
+                IF p_low_id IS NOT NULL THEN
+                    PERFORM jecp_emit_event(p_low_id, 'wallet.low_balance', p_agent, NULL, p_low_event, p_now, p_now);
+                END IF;
+                RETURN true;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// Migrates, and registers `node` as alive when given (before its pools serve anything).

@@ -25,6 +25,8 @@ extension PostgresStore {
                     (\(transactionID), \(LedgerAccount.wallet(credit.agentID).name), 'wallet', \(credit.amount.micros), \(balance)),
                     (\(transactionID), \(credit.source.name), \(credit.source.accountClass.rawValue), \(-credit.amount.micros), NULL)
                 """, logger: logger)
+            let event = MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
+            try await Self.emit(connection, event, now: credit.now, logger: logger)
             return .credited(transactionID: transactionID, balanceAfter: Money(micros: balance))
         }
         if let outcome { return outcome }
@@ -116,6 +118,8 @@ extension PostgresStore {
                 transactionID: paid ? invocation.transactionID : nil, totalCallsAfter: agent.totalCalls,
                 freeCallsRemaining: agent.freeCallsRemaining, tierAfter: agent.tier)
             let body = render(billing)
+            try await Self.emit(connection, MoneyEvents.invocationCompleted(invocation, billing: billing), now: invocation.now, logger: logger)
+            if let low = MoneyEvents.lowBalance(invocation, billing: billing) { try await Self.emit(connection, low, now: invocation.now, logger: logger) }
             let stored = try await connection.rows("""
                 INSERT INTO idempotency_records (agent_id, key, fingerprint, status_code, body, created_at, expires_at)
                 VALUES (\(agent.id), \(invocation.idempotencyKey), \(ByteBuffer(bytes: invocation.fingerprint)), 200, \(ByteBuffer(bytes: body)),

@@ -35,6 +35,9 @@ extension SQLiteStore {
                 arguments: [transactionID, credit.agentID, credit.idempotencyKey, credit.reason, credit.now])
             try Self.insertEntry(db, transaction: transactionID, account: .wallet(credit.agentID), amount: credit.amount.micros, balanceAfter: balance)
             try Self.insertEntry(db, transaction: transactionID, account: credit.source, amount: -credit.amount.micros)
+            try Self.emit(db, .walletToppedUp, agentID: credit.agentID, providerNamespace: nil, now: credit.now) {
+                MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
+            }
             return (.credited(transactionID: transactionID, balanceAfter: Money(micros: balance)), agent)
         }
         if let updated { agents.remember(updated) }
@@ -106,6 +109,7 @@ extension SQLiteStore {
             transactionID: transactionID, totalCallsAfter: totalCalls, freeCallsRemaining: freeCalls,
             tierAfter: max(TrustTier(successfulCalls: totalCalls), agent.tierFloor ?? .bronze))
         let body = render(billing)
+        try emitCompletion(db, invocation, billing: billing)
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO idempotency_records (agent_id, key, fingerprint, status_code, body, created_at, expires_at)
@@ -119,6 +123,19 @@ extension SQLiteStore {
                                 balance: Money(micros: balance), createdAt: agent.createdAt),
             version: versioned.version + 1)
         return (.completed(billing, body: body), after)
+    }
+
+    /// `invocation.completed` (to the agent and the provider) and, when the charge crossed the
+    /// agent's threshold, `wallet.low_balance`.
+    static func emitCompletion(_ db: Database, _ invocation: CompletedInvocation, billing: Billing) throws {
+        try emit(db, .invocationCompleted, agentID: invocation.agentID, providerNamespace: invocation.payee.providerNamespace, now: invocation.now) {
+            MoneyEvents.invocationCompleted(invocation, billing: billing)
+        }
+        if MoneyEvents.crossesLowBalance(invocation, billing: billing) {
+            try emit(db, .walletLowBalance, agentID: invocation.agentID, providerNamespace: nil, now: invocation.now) {
+                MoneyEvents.lowBalance(invocation, billing: billing)
+            }
+        }
     }
 
     public func walletTransactions(agentID: String, before cursor: Int64?, limit: Int) async throws(StoreError) -> [WalletEntry] {

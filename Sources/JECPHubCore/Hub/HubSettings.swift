@@ -31,6 +31,8 @@ public struct HubSettings: Sendable {
     public var streamIdleTimeoutSeconds: Double = 30
     /// …and after this long in all (spec 01 §4.3: at most 5 minutes).
     public var streamTotalTimeoutSeconds: Double = 300
+    /// A charge that takes a wallet below this emits `wallet.low_balance` (zero: never).
+    public var lowBalanceThreshold = Money(micros: 1_000_000)
 
     public init(
         publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",

@@ -322,6 +322,7 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             payee: entry.providerAccount, price: descriptor.price, funding: funding, durationMilliseconds: durationMS, now: nowSeconds,
             idempotencyExpiresAt: nowSeconds + settings.idempotencyTTLSeconds)
         completion.snapshot = agent
+        completion.lowBalanceThreshold = settings.lowBalanceThreshold
         completion.stepShares = executed.stepShares(payee: entry.providerAccount)
         // A step provider may have raised its price since the composite was published (when its 85%
         // still covered the steps): the payee's residual must never go negative.

@@ -29,6 +29,14 @@ public protocol HubStore: ProviderStore {
     /// Every invariant of the ledger; an empty list means all hold.
     func verifyLedger() async throws(StoreError) -> [LedgerViolation]
 
+    // MARK: Webhook outbox
+    // `credit` and `completeInvocation` emit their own events (`wallet.topped_up`,
+    // `invocation.completed`, `wallet.low_balance`) inside their transactions.
+
+    /// Writes an event that reports no money movement (a failed invocation), with a delivery for
+    /// each active subscription that wants it; nothing when none does.
+    func recordEvent(_ event: OutboxEvent) async throws(StoreError)
+
     // MARK: Idempotency
     func idempotencyRecord(agentID: String, key: String, now: Int64) async throws(StoreError) -> IdempotencyRecord?
     /// Deletes records that expired before `now`; returns how many.

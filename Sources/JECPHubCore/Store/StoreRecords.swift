@@ -70,6 +70,8 @@ public struct WalletCredit: Sendable {
     public var idempotencyKey: String
     /// Ledger account the money comes from, e.g. `external:operator`.
     public var source: LedgerAccount
+    /// The payment behind the credit (a Stripe payment intent), reported in `wallet.topped_up`.
+    public var paymentReference: String?
     public var now: Int64
 
     public init(agentID: String, amount: Money, reason: String, idempotencyKey: String, source: LedgerAccount, now: Int64) {
@@ -115,6 +117,9 @@ public struct CompletedInvocation: Sendable {
     /// Composite steps run by other providers: each is paid its 85% of the step's price out of the
     /// payee's share (spec 04 §5.2.3), in the same ledger transaction.
     public var stepShares: [StepShare] = []
+    /// A charge that takes the wallet from at least this to below it emits `wallet.low_balance`;
+    /// zero never does.
+    public var lowBalanceThreshold: Money = .zero
     /// The agent as admission saw it. A store may settle in one statement when the row still
     /// matches it (rendering the response from it beforehand), and otherwise in a transaction
     /// that re-reads the row; the answer is the same either way.

@@ -22,5 +22,6 @@ public struct TableBatch: Sendable {
     /// Every table with durable Hub data, parents before children. (Rate windows, nonces and
     /// claims are short-lived and start empty.)
     public static let tables = ["agents", "key_rotations", "ledger_transactions", "ledger_entries", "invocations", "idempotency_records", "artifacts",
-                                     "providers", "provider_key_rotations", "manifests"]
+                                     "providers", "provider_key_rotations", "manifests", "subscriptions", "subscription_events",
+                                     "webhook_events", "webhook_deliveries", "refunds", "topups"]
 }

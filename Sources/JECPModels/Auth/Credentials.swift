@@ -5,9 +5,18 @@ public enum Credentials {
         case agentKey = "ak"
         case providerID = "pr"
         case providerKey = "pk"
+        case eventID = "ev"
+        case refundID = "rf"
+        case subscriptionID = "wh"
+        case webhookSecret = "whsec"
 
-        /// 24 characters for ids, 48 for keys: ~143 and ~286 bits from a 62-symbol alphabet.
-        var length: Int { self == .agentID || self == .providerID ? 24 : 48 }
+        /// 24 characters for ids, 48 for keys and secrets: ~143 and ~286 bits from a 62-symbol alphabet.
+        var length: Int {
+            switch self {
+            case .agentID, .providerID, .eventID, .refundID, .subscriptionID: 24
+            case .agentKey, .providerKey, .webhookSecret: 48
+            }
+        }
     }
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)

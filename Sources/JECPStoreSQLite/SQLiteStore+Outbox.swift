@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import JECPHubCore
+import JECPModels
+
+extension SQLiteStore {
+    /// Writes the event `make` builds, and one pending delivery per active subscription of the
+    /// agent or provider that wants `type`, inside the caller's transaction. With no such
+    /// subscription (the usual case on the invoke path) it costs one index probe and builds nothing.
+    static func emit(_ db: Database, _ type: WebhookEventType, agentID: String?, providerNamespace: String?, now: Int64,
+                     _ make: () -> OutboxEvent?) throws
+    {
+        let subscribers = try String.fetchAll(
+            db,
+            sql: """
+                SELECT e.subscription_id FROM subscription_events e JOIN subscriptions s ON s.id = e.subscription_id AND s.status = 'active'
+                WHERE e.owner_kind = 'agent' AND e.owner_id = ? AND e.event_type = ?
+                UNION
+                SELECT e.subscription_id FROM subscription_events e JOIN subscriptions s ON s.id = e.subscription_id AND s.status = 'active'
+                WHERE e.owner_kind = 'provider' AND e.owner_id = ? AND e.event_type = ?
+                """,
+            arguments: [agentID, type.rawValue, providerNamespace, type.rawValue])
+        guard !subscribers.isEmpty, let event = make() else { return }
+        try insertEvent(db, event, subscriptions: subscribers, now: now)
+    }
+
+    /// The event row and a pending delivery for each subscription, due now.
+    static func insertEvent(_ db: Database, _ event: OutboxEvent, subscriptions: [String], now: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO webhook_events (id, type, agent_id, provider_namespace, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [event.id, event.type.rawValue, event.agentID, event.providerNamespace, Data(event.payload), event.createdAt])
+        for subscription in subscriptions {
+            try db.execute(
+                sql: "INSERT INTO webhook_deliveries (event_id, subscription_id, status, next_attempt_at) VALUES (?, ?, 'pending', ?)",
+                arguments: [event.id, subscription, now])
+        }
+    }
+
+    public func recordEvent(_ event: OutboxEvent) async throws(StoreError) {
+        try await write { db in
+            try Self.emit(db, event.type, agentID: event.agentID, providerNamespace: event.providerNamespace, now: event.createdAt) { event }
+        }
+    }
+}
