@@ -139,14 +139,14 @@ public struct JECPProviderClient: Sendable {
 
     // MARK: Requests
 
-    private func send(_ method: String, _ path: String, query: [(String, String?)] = [], json: JSONValue) async throws(JECPError)
+    func send(_ method: String, _ path: String, query: [(String, String?)] = [], json: JSONValue) async throws(JECPError)
         -> (JSONValue, Int)
     {
         try await send(method, path, query: query, body: json.serialized(), contentType: "application/json")
     }
 
     /// One exchange, never retried; the JSON body and the status of a success.
-    private func send(_ method: String, _ path: String, query: [(String, String?)] = [], body: [UInt8]? = nil, contentType: String? = nil)
+    func send(_ method: String, _ path: String, query: [(String, String?)] = [], body: [UInt8]? = nil, contentType: String? = nil)
         async throws(JECPError) -> (JSONValue, Int)
     {
         var headers: [(String, String)] = [

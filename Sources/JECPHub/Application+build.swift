@@ -91,8 +91,10 @@ private func assemble<Store: HubStore>(
     let secretBox = SecretBox(keySecret: Array(secrets.keySecret.utf8))
     let resolver = DNSResolver(servers: configuration.dnsServers)
     let outbound = PinnedHTTPClient(logger: logger)
-    let transport = OutboundProviderTransport(urlGuard: URLGuard(policy: settings.testMode ? .testMode : .production, resolver: resolver),
-                                              resolver: resolver, client: outbound)
+    let urlGuard = URLGuard(policy: settings.testMode ? .testMode : .production, resolver: resolver)
+    let transport = OutboundProviderTransport(urlGuard: urlGuard, resolver: resolver, client: outbound)
+    let webhookDelivery = WebhookDeliveryService(store: store, transport: OutboundWebhookTransport(urlGuard: urlGuard, client: outbound),
+                                                 secrets: secretBox, policy: configuration.webhooks, logger: logger)
     let providerCatalog = ProviderCatalogLoader(store: store, directory: catalog.providers, transport: transport, secrets: secretBox,
                                                 settings: settings, pollInterval: .seconds(configuration.catalogPollSeconds), logger: logger)
     let catalogChanged: @Sendable () async -> Void = { await providerCatalog.reload() }
@@ -105,6 +107,7 @@ private func assemble<Store: HubStore>(
         providers: ProviderService(store: store, settings: settings, hasher: hasher, secrets: secretBox, transport: transport,
                                    catalogChanged: catalogChanged),
         manifests: ManifestService(store: store, catalog: catalog, settings: settings, transport: transport, catalogChanged: catalogChanged),
+        subscriptions: SubscriptionService(store: store, settings: settings, policy: configuration.webhooks, secrets: secretBox, transport: transport),
         pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
@@ -114,7 +117,8 @@ private func assemble<Store: HubStore>(
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
         services: [StoreLifecycle(store: store), ExpiryPurgeService(store: store, logger: logger), providerCatalog,
-                   OutboundLifecycle(client: outbound, logger: logger)]
+                   // Services stop in reverse order: deliveries in flight finish before the client shuts down.
+                   OutboundLifecycle(client: outbound, logger: logger), webhookDelivery]
             + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -128,6 +132,7 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
     AgentController(services: services).register(with: router)
     AdminController(services: services).register(with: router)
     ProviderController(services: services).register(with: router)
+    SubscriptionController(services: services).register(with: router)
     DiscoveryController(services: services).register(with: router)
     OperationsController(services: services).register(with: router)
     ArtifactController(services: services).register(with: router)

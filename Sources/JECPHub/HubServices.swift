@@ -12,6 +12,7 @@ struct HubServices<Store: HubStore>: Sendable {
     let admin: AdminService<Store>
     let providers: ProviderService<Store>
     let manifests: ManifestService<Store>
+    let subscriptions: SubscriptionService<Store>
     let pools: HubPools
     let artifactSigner: ArtifactSigner
     let metrics: HubMetrics

@@ -36,7 +36,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Looks for a subscriber with a read first: a failed invocation nobody listens for must not
+    /// queue for the single writer. (The write checks again, inside its transaction.)
     public func recordEvent(_ event: OutboxEvent) async throws(StoreError) {
+        let wanted = try await read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM subscription_events
+                    WHERE event_type = ?1 AND ((owner_kind = 'agent' AND owner_id = ?2) OR (owner_kind = 'provider' AND owner_id = ?3)) LIMIT 1
+                    """,
+                arguments: [event.type.rawValue, event.agentID, event.providerNamespace]) ?? false
+        }
+        guard wanted else { return }
         try await write { db in
             try Self.emit(db, event.type, agentID: event.agentID, providerNamespace: event.providerNamespace, now: event.createdAt) { event }
         }

@@ -70,6 +70,7 @@ public struct InvokePipeline<Store: HubStore>: Sendable {
             return try await complete(invocation, progress: progress, relay: relay, isConnected: isConnected)
         } catch {
             await releaseClaim(agentID: invocation.agent.id, key: invocation.idempotencyKey)
+            await recordFailure(invocation, error: error)
             return failure(error, headers: headers, echoID: invocation.envelope.id)
         }
     }

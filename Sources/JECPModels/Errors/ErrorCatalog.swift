@@ -108,6 +108,12 @@ enum ErrorCatalog {
             e(409, "no", "This namespace already published this capability at this version.", "Bump the semver version and publish again.", nil)
         case .manifestNotFound:
             e(404, "no", "No manifest with this capability and version exists in your namespace.", "List your manifests with GET /v1/manifests.", nil)
+        case .subscriptionNotFound:
+            e(404, "no", "No webhook subscription with this id belongs to the caller (each agent or provider sees only its own).",
+              "List your subscriptions with GET /v1/subscriptions.", nil)
+        case .subscriptionLimitReached:
+            e(409, "no", "The caller already holds the most webhook subscriptions this Hub allows; details.limit says how many.",
+              "Delete a subscription you no longer need, or subscribe one endpoint to several events.", nil)
         case .internalError:
             e(500, "yes, once", "An unexpected condition in the Hub. Nothing was charged.", "Retry once; report X-Request-ID to the operator.", nil)
         case .serviceDegraded:

@@ -54,6 +54,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case manifestTooLarge = "MANIFEST_TOO_LARGE"
     case manifestVersionExists = "MANIFEST_VERSION_EXISTS"
     case manifestNotFound = "MANIFEST_NOT_FOUND"
+    // Webhooks (issue 7)
+    case subscriptionNotFound = "SUBSCRIPTION_NOT_FOUND"
+    case subscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED"
     // Hub (§3.7)
     case internalError = "INTERNAL_ERROR"
     case serviceDegraded = "SERVICE_DEGRADED"
