@@ -108,6 +108,7 @@ private func assemble<Store: HubStore>(
                                    catalogChanged: catalogChanged),
         manifests: ManifestService(store: store, catalog: catalog, settings: settings, transport: transport, catalogChanged: catalogChanged),
         subscriptions: SubscriptionService(store: store, settings: settings, policy: configuration.webhooks, secrets: secretBox, transport: transport),
+        refunds: RefundService(store: store, settings: settings, transport: transport),
         pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
@@ -118,7 +119,8 @@ private func assemble<Store: HubStore>(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jecp-swift"),
         services: [StoreLifecycle(store: store), ExpiryPurgeService(store: store, logger: logger), providerCatalog,
                    // Services stop in reverse order: deliveries in flight finish before the client shuts down.
-                   OutboundLifecycle(client: outbound, logger: logger), webhookDelivery]
+                   OutboundLifecycle(client: outbound, logger: logger), webhookDelivery,
+                   RefundAutoApprovalService(refunds: services.refunds, interval: .seconds(configuration.refundSweepSeconds), logger: logger)]
             + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -133,6 +135,7 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
     AdminController(services: services).register(with: router)
     ProviderController(services: services).register(with: router)
     SubscriptionController(services: services).register(with: router)
+    RefundController(services: services).register(with: router)
     DiscoveryController(services: services).register(with: router)
     OperationsController(services: services).register(with: router)
     ArtifactController(services: services).register(with: router)

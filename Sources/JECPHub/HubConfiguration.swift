@@ -29,6 +29,8 @@ public struct HubConfiguration: Sendable {
     public var dnsServers: [DNSServer]
     /// How often a node looks for provider and manifest changes made on other nodes.
     public var catalogPollSeconds: Double
+    /// How often a node looks for refund requests due for auto-approval.
+    public var refundSweepSeconds: Double
     /// Webhook delivery: retries, auto-pause, timeouts, subscription cap (`jecp.webhook*`).
     public var webhooks: WebhookPolicy
 
@@ -101,6 +103,7 @@ public struct HubConfiguration: Sendable {
             throw Invalid(description: "JECP_STREAM_IDLE_TIMEOUT_SECONDS must be positive and JECP_STREAM_TOTAL_TIMEOUT_SECONDS in (0, 300] (spec 01 §4.3)")
         }
         webhooks = try Self.readWebhookSettings(reader: reader, into: &settings)
+        refundSweepSeconds = try Self.readRefundSettings(reader: reader, into: &settings)
         func poolSize(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
             let size = reader.int(forKey: ConfigKey("db.pool.\(name)"), default: fallback)
             guard (1...1024).contains(size) else { throw Invalid(description: "DB_POOL_\(name.uppercased()) must be 1...1024, got \(size)") }

@@ -13,6 +13,7 @@ struct HubServices<Store: HubStore>: Sendable {
     let providers: ProviderService<Store>
     let manifests: ManifestService<Store>
     let subscriptions: SubscriptionService<Store>
+    let refunds: RefundService<Store>
     let pools: HubPools
     let artifactSigner: ArtifactSigner
     let metrics: HubMetrics

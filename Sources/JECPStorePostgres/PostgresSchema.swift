@@ -335,12 +335,13 @@ enum PostgresSchema {
                 refund_transaction_id text,
                 auto_approve_at bigint NOT NULL,
                 created_at bigint NOT NULL,
-                decided_at bigint
+                decided_at bigint,
+                seq bigserial NOT NULL UNIQUE
             )
             """,
-            "CREATE INDEX refunds_by_agent ON refunds(agent_id, created_at)",
+            "CREATE INDEX refunds_by_agent ON refunds(agent_id, seq)",
             "CREATE INDEX refunds_due ON refunds(status, auto_approve_at)",
-            "CREATE INDEX refunds_by_provider ON refunds(provider_namespace, status)",
+            "CREATE INDEX refunds_by_provider ON refunds(provider_namespace, seq)",
             """
             CREATE TABLE topups (
                 session_id text PRIMARY KEY,

@@ -221,11 +221,12 @@ enum SQLiteSchema {
             refund_transaction_id TEXT,
             auto_approve_at INTEGER NOT NULL,
             created_at INTEGER NOT NULL,
-            decided_at INTEGER
+            decided_at INTEGER,
+            seq INTEGER NOT NULL UNIQUE
         );
-        CREATE INDEX refunds_by_agent ON refunds(agent_id, created_at);
+        CREATE INDEX refunds_by_agent ON refunds(agent_id, seq);
         CREATE INDEX refunds_due ON refunds(status, auto_approve_at);
-        CREATE INDEX refunds_by_provider ON refunds(provider_namespace, status);
+        CREATE INDEX refunds_by_provider ON refunds(provider_namespace, seq);
         CREATE TABLE topups (
             session_id TEXT PRIMARY KEY NOT NULL,
             agent_id TEXT NOT NULL REFERENCES agents(id),

@@ -149,7 +149,7 @@ enum OpenAPIDocument {
             "info": ["title": .string(settings.hubName), "version": .string(HubVersion.current),
                      "description": "JECP 1.0 Hub API. Every error is the JECP envelope with a machine-readable next_action where a recovery exists."],
             "servers": [["url": .string(settings.publicURL)]],
-            "paths": paths,
+            "paths": .object(paths.objectValue!.merging(refundPaths) { $1 }),
             "components": ["securitySchemes": securitySchemes, "schemas": OpenAPISchemas.all],
         ]
     }

@@ -33,6 +33,12 @@ public struct HubSettings: Sendable {
     public var streamTotalTimeoutSeconds: Double = 300
     /// A charge that takes a wallet below this emits `wallet.low_balance` (zero: never).
     public var lowBalanceThreshold = Money(micros: 1_000_000)
+    /// Refunds: charges older than this cannot be refunded…
+    public var refundWindowSeconds: Int64 = 30 * 86_400
+    /// …an agent may request at most this many in the trailing 24 hours…
+    public var refundDailyCap = 10
+    /// …and a request nobody answers is approved after this long.
+    public var refundAutoApproveSeconds: Int64 = 72 * 3_600
 
     public init(
         publicURL: String, vendorPrefix: String = "jecp", operatorNamespace: String = "hub", hubName: String = "JECP Swift Hub",

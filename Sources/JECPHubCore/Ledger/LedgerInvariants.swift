@@ -35,18 +35,47 @@ public struct LedgerInvariant: Sendable {
             """) { id, balance, ledger in "agent \(id) balance \(Money(micros: balance)) but its entries sum to \(Money(micros: ledger))" },
         .init(name: "charge-has-one-invocation", sql: """
             SELECT t.id, CAST(COUNT(i.id) AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions t
-            LEFT JOIN invocations i ON i.transaction_id = t.id AND i.status = 'completed'
+            LEFT JOIN invocations i ON i.transaction_id = t.id AND i.status IN ('completed', 'refunded')
             WHERE t.kind = 'charge' GROUP BY t.id HAVING COUNT(i.id) <> 1 LIMIT 50
-            """) { id, count, _ in "charge \(id) has \(count) completed invocations" },
+            """) { id, count, _ in "charge \(id) has \(count) completed or refunded invocations" },
         .init(name: "paid-invocation-has-charge", sql: """
             SELECT i.id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM invocations i
             LEFT JOIN ledger_transactions t ON t.id = i.transaction_id AND t.kind = 'charge'
-            WHERE i.status = 'completed' AND i.price_micros > 0 AND i.method <> 'free_call' AND t.id IS NULL LIMIT 50
+            WHERE i.status IN ('completed', 'refunded') AND i.price_micros > 0 AND i.method <> 'free_call' AND t.id IS NULL LIMIT 50
             """) { id, _, _ in "invocation \(id) was paid but has no charge" },
         .init(name: "charge-equals-price", sql: """
             SELECT i.id, i.price_micros, CAST(-e.amount_micros AS BIGINT) FROM invocations i
             JOIN ledger_entries e ON e.transaction_id = i.transaction_id AND e.account_class = 'wallet'
             WHERE i.price_micros <> -e.amount_micros LIMIT 50
             """) { id, price, charged in "invocation \(id) priced \(Money(micros: price)) but charged \(Money(micros: charged))" },
+        // Refunds: a `refund` transaction is keyed `refund:<charge id>` and negates every entry of that charge.
+        .init(name: "refund-reverses-a-charge", sql: """
+            SELECT r.id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions r
+            LEFT JOIN ledger_transactions c ON r.idempotency_key = 'refund:' || c.id AND c.kind = 'charge'
+            WHERE r.kind = 'refund' AND c.id IS NULL LIMIT 50
+            """) { id, _, _ in "refund \(id) does not name a charge in its key" },
+        .init(name: "refund-mirrors-charge", sql: """
+            SELECT legs.refund_id || ' ' || legs.account, CAST(SUM(legs.amount) AS BIGINT), CAST(SUM(legs.side) AS BIGINT) FROM (
+                SELECT r.id AS refund_id, e.account AS account, e.amount_micros AS amount, 1 AS side
+                FROM ledger_transactions r JOIN ledger_entries e ON e.transaction_id = r.id WHERE r.kind = 'refund'
+                UNION ALL
+                SELECT r.id, e.account, e.amount_micros, -1
+                FROM ledger_transactions r JOIN ledger_transactions c ON r.idempotency_key = 'refund:' || c.id
+                JOIN ledger_entries e ON e.transaction_id = c.id WHERE r.kind = 'refund'
+            ) AS legs GROUP BY legs.refund_id, legs.account HAVING SUM(legs.amount) <> 0 OR SUM(legs.side) <> 0 LIMIT 50
+            """) { subject, net, entries in
+            "refund and charge differ on \(subject): net \(Money(micros: net)), entry count difference \(entries)"
+        },
+        .init(name: "refunded-invocation-has-one-refund", sql: """
+            SELECT i.id, CAST(COUNT(r.id) AS BIGINT), CAST(0 AS BIGINT) FROM invocations i
+            LEFT JOIN ledger_transactions r ON r.kind = 'refund' AND r.idempotency_key = 'refund:' || i.transaction_id
+            WHERE i.status = 'refunded' GROUP BY i.id HAVING COUNT(r.id) <> 1 LIMIT 50
+            """) { id, count, _ in "refunded invocation \(id) has \(count) refund transactions" },
+        .init(name: "refund-marks-invocation-refunded", sql: """
+            SELECT r.id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions r
+            JOIN ledger_transactions c ON r.idempotency_key = 'refund:' || c.id
+            LEFT JOIN invocations i ON i.transaction_id = c.id AND i.status = 'refunded'
+            WHERE r.kind = 'refund' AND i.id IS NULL LIMIT 50
+            """) { id, _, _ in "refund \(id) reversed a charge whose invocation is not marked refunded" },
     ]
 }

@@ -114,6 +114,29 @@ enum ErrorCatalog {
         case .subscriptionLimitReached:
             e(409, "no", "The caller already holds the most webhook subscriptions this Hub allows; details.limit says how many.",
               "Delete a subscription you no longer need, or subscribe one endpoint to several events.", nil)
+        case .transactionNotFound:
+            e(404, "no", "No ledger transaction with this id belongs to the calling agent (the Hub does not say whether it exists for someone else).",
+              "Take the id from billing.transaction_id of the invoke response or from GET /v1/agents/me/transactions.", nil)
+        case .refundNotACharge:
+            e(422, "no", "Only a charge can be refunded; this transaction is a credit (top-up) or a refund. details.kind says which.",
+              "Request the refund of the charge itself.", nil)
+        case .refundWindowExpired:
+            e(422, "no", "The charge is older than this Hub's refund window; details.charged_at and details.window_days say by how much.",
+              "Contact the provider or the Hub operator.", nil)
+        case .refundAlreadyRequested:
+            e(409, "no", "A refund was already requested for this transaction; details.refund_id and details.status say where it stands.",
+              "Follow it with GET /v1/refunds/{details.refund_id}.", nil)
+        case .refundDailyCap:
+            e(429, "yes, after Retry-After seconds", "The agent reached its cap of refund requests in the trailing 24 hours.",
+              "Wait Retry-After seconds (details.next_slot_at).", "wait")
+        case .refundReasonInvalid:
+            e(400, "no", "reason is required: a string of 1 to 1000 characters saying what went wrong.", "Send a reason.", nil)
+        case .refundNotFound:
+            e(404, "no", "No refund with this id is visible to the caller (agents see their own, providers those of their capabilities).",
+              "List refunds with GET /v1/refunds (agents) or GET /v1/providers/me/refunds (providers).", nil)
+        case .refundAlreadyDecided:
+            e(409, "no", "The refund was already approved or denied (by someone else, or by auto-approval); details.status is its current status.",
+              "Nothing to do; GET the refund to see the decision.", nil)
         case .internalError:
             e(500, "yes, once", "An unexpected condition in the Hub. Nothing was charged.", "Retry once; report X-Request-ID to the operator.", nil)
         case .serviceDegraded:

@@ -54,6 +54,15 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case manifestTooLarge = "MANIFEST_TOO_LARGE"
     case manifestVersionExists = "MANIFEST_VERSION_EXISTS"
     case manifestNotFound = "MANIFEST_NOT_FOUND"
+    // Refunds (issue 7)
+    case transactionNotFound = "TRANSACTION_NOT_FOUND"
+    case refundNotACharge = "REFUND_NOT_A_CHARGE"
+    case refundWindowExpired = "REFUND_WINDOW_EXPIRED"
+    case refundAlreadyRequested = "REFUND_ALREADY_REQUESTED"
+    case refundDailyCap = "REFUND_DAILY_CAP"
+    case refundReasonInvalid = "REFUND_REASON_INVALID"
+    case refundNotFound = "REFUND_NOT_FOUND"
+    case refundAlreadyDecided = "REFUND_ALREADY_DECIDED"
     // Webhooks (issue 7)
     case subscriptionNotFound = "SUBSCRIPTION_NOT_FOUND"
     case subscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED"

@@ -105,7 +105,7 @@ enum ErrorReport {
             case "INSUFFICIENT_BUDGET":
                 let required = failure.details["required_usdc"]?.numberValue?.text
                 return ["raise --budget" + (required.map { " to at least \($0)" } ?? "")]
-            case "RATE_LIMITED", "ROTATION_24H_CAP":
+            case "RATE_LIMITED", "ROTATION_24H_CAP", "REFUND_DAILY_CAP":
                 return [failure.retryAfterSeconds.map { "retry in \($0) s" } ?? "retry later"]
             case "AUTH_REQUIRED":
                 return ["jecp register --name <agent-name>", "or, with existing credentials: jecp login --agent-id <agent-id> --api-key <api-key>"]
