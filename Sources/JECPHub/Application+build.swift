@@ -98,6 +98,17 @@ private func assemble<Store: HubStore>(
     let providerCatalog = ProviderCatalogLoader(store: store, directory: catalog.providers, transport: transport, secrets: secretBox,
                                                 settings: settings, pollInterval: .seconds(configuration.catalogPollSeconds), logger: logger)
     let catalogChanged: @Sendable () async -> Void = { await providerCatalog.reload() }
+    // Stripe's API is the operator's choice of URL, not a user's: a plain client, redirects off.
+    let stripeClient = configuration.stripe.map { _ in
+        HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                   configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30))),
+                   backgroundActivityLogger: logger)
+    }
+    var stripe: TopupService<Store>.Stripe?
+    if let configured = configuration.stripe, let stripeClient {
+        stripe = .init(gateway: StripeCheckoutClient(client: stripeClient, apiBase: configured.apiBase, secretKey: configured.secretKey),
+                       webhookSecret: configured.webhookSecret)
+    }
     let services = HubServices(
         store: store, settings: settings, catalog: catalog,
         pipeline: InvokePipeline(store: store, catalog: catalog, settings: settings, hasher: hasher,
@@ -109,6 +120,8 @@ private func assemble<Store: HubStore>(
         manifests: ManifestService(store: store, catalog: catalog, settings: settings, transport: transport, catalogChanged: catalogChanged),
         subscriptions: SubscriptionService(store: store, settings: settings, policy: configuration.webhooks, secrets: secretBox, transport: transport),
         refunds: RefundService(store: store, settings: settings, transport: transport),
+        topups: TopupService(store: store, settings: settings, stripe: stripe, logger: logger),
+        walletSessions: WalletSessions(keySecret: Array(secrets.keySecret.utf8), secure: configuration.isHTTPS),
         pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
@@ -121,7 +134,8 @@ private func assemble<Store: HubStore>(
                    // Services stop in reverse order: deliveries in flight finish before the client shuts down.
                    OutboundLifecycle(client: outbound, logger: logger), webhookDelivery,
                    RefundAutoApprovalService(refunds: services.refunds, interval: .seconds(configuration.refundSweepSeconds), logger: logger)]
-            + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? []),
+            + (httpClient.map { [HTTPClientLifecycle(client: $0, logger: logger)] } ?? [])
+            + (stripeClient.map { [HTTPClientLifecycle(client: $0, logger: logger, purpose: "Stripe")] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -136,6 +150,8 @@ func buildRouter<Store: HubStore>(services: HubServices<Store>, hsts: Bool) -> R
     ProviderController(services: services).register(with: router)
     SubscriptionController(services: services).register(with: router)
     RefundController(services: services).register(with: router)
+    TopupController(services: services).register(with: router)
+    WalletController(services: services).register(with: router)
     DiscoveryController(services: services).register(with: router)
     OperationsController(services: services).register(with: router)
     ArtifactController(services: services).register(with: router)
@@ -167,19 +183,20 @@ struct OutboundLifecycle: Service {
     }
 }
 
-/// Shuts the model client down once the server has drained (services stop in reverse order, so
-/// in-flight model calls finish first).
+/// Shuts an HTTP client (the model's, Stripe's) down once the server has drained (services stop
+/// in reverse order, so in-flight calls finish first).
 struct HTTPClientLifecycle: Service {
     let client: HTTPClient
     let logger: Logger
+    var purpose = "language model"
 
     func run() async throws {
         try? await gracefulShutdown()
         do {
             try await client.shutdown()
-            logger.debug("language model client shut down")
+            logger.debug("\(purpose) client shut down")
         } catch {
-            logger.error("shutting down the language model client failed", metadata: ["jecp.error": "\(error)"])
+            logger.error("shutting down the \(purpose) client failed", metadata: ["jecp.error": "\(error)"])
         }
     }
 }

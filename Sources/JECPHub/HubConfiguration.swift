@@ -29,6 +29,8 @@ public struct HubConfiguration: Sendable {
     public var dnsServers: [DNSServer]
     /// How often a node looks for provider and manifest changes made on other nodes.
     public var catalogPollSeconds: Double
+    /// Wallet top-ups through Stripe Checkout; nil leaves top-up disabled (503 TOPUP_NOT_ENABLED).
+    public var stripe: StripeConfiguration?
     /// How often a node looks for refund requests due for auto-approval.
     public var refundSweepSeconds: Double
     /// Webhook delivery: retries, auto-pause, timeouts, subscription cap (`jecp.webhook*`).
@@ -102,8 +104,8 @@ public struct HubConfiguration: Sendable {
         guard settings.streamIdleTimeoutSeconds > 0, settings.streamTotalTimeoutSeconds > 0, settings.streamTotalTimeoutSeconds <= 300 else {
             throw Invalid(description: "JECP_STREAM_IDLE_TIMEOUT_SECONDS must be positive and JECP_STREAM_TOTAL_TIMEOUT_SECONDS in (0, 300] (spec 01 §4.3)")
         }
-        webhooks = try Self.readWebhookSettings(reader: reader, into: &settings)
         refundSweepSeconds = try Self.readRefundSettings(reader: reader, into: &settings)
+        webhooks = try Self.readWebhookSettings(reader: reader, into: &settings)
         func poolSize(_ name: String, _ fallback: Int) throws(Invalid) -> Int {
             let size = reader.int(forKey: ConfigKey("db.pool.\(name)"), default: fallback)
             guard (1...1024).contains(size) else { throw Invalid(description: "DB_POOL_\(name.uppercased()) must be 1...1024, got \(size)") }
@@ -135,6 +137,10 @@ public struct HubConfiguration: Sendable {
         guard catalogPollSeconds > 0, catalogPollSeconds <= 3600 else {
             throw Invalid(description: "JECP_CATALOG_POLL_SECONDS must be in (0, 3600], got \(catalogPollSeconds)")
         }
+        stripe = try Self.stripe(reader: reader)
+        settings.topupAmountsUSD = try Self.topupAmounts(reader: reader)
+        settings.walletLoginPerMinute = reader.int(forKey: "jecp.walletLoginRpm", default: 10)
+        guard settings.walletLoginPerMinute >= 1 else { throw Invalid(description: "JECP_WALLET_LOGIN_RPM must be >= 1, got \(settings.walletLoginPerMinute)") }
     }
 
     /// `db.postgres.url`, or the discrete `db.postgres.host/port/user/password/database/tls`.

@@ -14,6 +14,8 @@ struct HubServices<Store: HubStore>: Sendable {
     let manifests: ManifestService<Store>
     let subscriptions: SubscriptionService<Store>
     let refunds: RefundService<Store>
+    let topups: TopupService<Store>
+    let walletSessions: WalletSessions
     let pools: HubPools
     let artifactSigner: ArtifactSigner
     let metrics: HubMetrics

@@ -347,7 +347,7 @@ enum PostgresSchema {
                 session_id text PRIMARY KEY,
                 agent_id text NOT NULL REFERENCES agents(id),
                 amount_micros bigint NOT NULL CHECK (amount_micros > 0),
-                status text NOT NULL CHECK (status IN ('open', 'paid', 'expired')),
+                status text NOT NULL CHECK (status IN ('open', 'paid', 'expired', 'failed')),
                 payment_intent text,
                 transaction_id text,
                 created_at bigint NOT NULL,

@@ -7,27 +7,10 @@ extension PostgresStore {
     public func credit(_ credit: WalletCredit) async throws(StoreError) -> CreditOutcome {
         precondition(credit.amount > .zero, "credits are positive")
         let logger = self.logger
-        let transactionID = UUID().uuidString.lowercased()
         let outcome: CreditOutcome? = try await transaction { connection in
-            // The unique key makes a concurrent duplicate wait for this transaction, then find it.
-            let inserted = try await connection.rows("""
-                INSERT INTO ledger_transactions (id, kind, agent_id, idempotency_key, memo, created_at)
-                VALUES (\(transactionID), 'credit', \(credit.agentID), \(credit.idempotencyKey), \(credit.reason), \(credit.now))
-                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-                """, logger: logger)
-            guard !inserted.isEmpty else { return nil }
-            let updated = try await connection.rows(
-                "UPDATE agents SET balance_micros = balance_micros + \(credit.amount.micros) WHERE id = \(credit.agentID) RETURNING balance_micros",
-                logger: logger)
-            guard let balance = try updated.first?.decode(Int64.self) else { throw Rollback<CreditOutcome?>(value: .agentMissing) }
-            try await connection.query("""
-                INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros) VALUES
-                    (\(transactionID), \(LedgerAccount.wallet(credit.agentID).name), 'wallet', \(credit.amount.micros), \(balance)),
-                    (\(transactionID), \(credit.source.name), \(credit.source.accountClass.rawValue), \(-credit.amount.micros), NULL)
-                """, logger: logger)
-            let event = MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
-            try await Self.emit(connection, event, now: credit.now, logger: logger)
-            return .credited(transactionID: transactionID, balanceAfter: Money(micros: balance))
+            let outcome = try await Self.applyCredit(connection, credit, logger: logger)
+            if outcome == .agentMissing { throw Rollback<CreditOutcome?>(value: .agentMissing) }
+            return outcome
         }
         if let outcome { return outcome }
         let rows = try await query("""
@@ -38,6 +21,32 @@ extension PostgresStore {
         guard let row = rows.first else { throw .unavailable("credit key taken but its transaction is not visible") }
         let (id, agentID, amount) = try decode { try row.decode((String, String, Int64).self) }
         return .alreadyApplied(transactionID: id, amount: Money(micros: amount), agentID: agentID)
+    }
+
+    /// A wallet credit inside the caller's transaction (shared by `credit` and `completeTopup`).
+    /// Nil when the idempotency key was used before (the earlier transaction is looked up by the
+    /// caller); `.agentMissing` after writes the caller must roll back.
+    static func applyCredit(_ connection: PostgresConnection, _ credit: WalletCredit, logger: Logger) async throws -> CreditOutcome? {
+        let transactionID = UUID().uuidString.lowercased()
+        // The unique key makes a concurrent duplicate wait for this transaction, then find it.
+        let inserted = try await connection.rows("""
+            INSERT INTO ledger_transactions (id, kind, agent_id, idempotency_key, memo, created_at)
+            VALUES (\(transactionID), 'credit', \(credit.agentID), \(credit.idempotencyKey), \(credit.reason), \(credit.now))
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """, logger: logger)
+        guard !inserted.isEmpty else { return nil }
+        let updated = try await connection.rows(
+            "UPDATE agents SET balance_micros = balance_micros + \(credit.amount.micros) WHERE id = \(credit.agentID) RETURNING balance_micros",
+            logger: logger)
+        guard let balance = try updated.first?.decode(Int64.self) else { return .agentMissing }
+        try await connection.query("""
+            INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros) VALUES
+                (\(transactionID), \(LedgerAccount.wallet(credit.agentID).name), 'wallet', \(credit.amount.micros), \(balance)),
+                (\(transactionID), \(credit.source.name), \(credit.source.accountClass.rawValue), \(-credit.amount.micros), NULL)
+            """, logger: logger)
+        let event = MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
+        try await Self.emit(connection, event, now: credit.now, logger: logger)
+        return .credited(transactionID: transactionID, balanceAfter: Money(micros: balance))
     }
 
     /// One round trip when the row still matches admission's snapshot (see `settleAtSnapshot`);

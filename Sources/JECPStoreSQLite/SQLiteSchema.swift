@@ -231,7 +231,7 @@ enum SQLiteSchema {
             session_id TEXT PRIMARY KEY NOT NULL,
             agent_id TEXT NOT NULL REFERENCES agents(id),
             amount_micros INTEGER NOT NULL CHECK (amount_micros > 0),
-            status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'expired')),
+            status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'expired', 'failed')),
             payment_intent TEXT,
             transaction_id TEXT,
             created_at INTEGER NOT NULL,

@@ -13,35 +13,39 @@ extension SQLiteStore {
 
     public func credit(_ credit: WalletCredit) async throws(StoreError) -> CreditOutcome {
         precondition(credit.amount > .zero, "credits are positive")
-        let (outcome, updated) = try await write { db -> (CreditOutcome, AgentCache.Versioned?) in
-            if let existing = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT t.id, t.agent_id, e.amount_micros FROM ledger_transactions t
-                    JOIN ledger_entries e ON e.transaction_id = t.id AND e.account_class = 'wallet'
-                    WHERE t.idempotency_key = ?
-                    """,
-                arguments: [credit.idempotencyKey])
-            {
-                return (.alreadyApplied(transactionID: existing["id"], amount: Money(micros: existing["amount_micros"]), agentID: existing["agent_id"]), nil)
-            }
-            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros + ?, version = version + 1 WHERE id = ?",
-                           arguments: [credit.amount.micros, credit.agentID])
-            guard db.changesCount == 1, let agent = try Self.fetchVersionedAgent(db, id: credit.agentID) else { return (.agentMissing, nil) }
-            let balance = agent.record.balance.micros
-            let transactionID = UUID().uuidString.lowercased()
-            try db.execute(
-                sql: "INSERT INTO ledger_transactions (id, kind, agent_id, idempotency_key, memo, created_at) VALUES (?, 'credit', ?, ?, ?, ?)",
-                arguments: [transactionID, credit.agentID, credit.idempotencyKey, credit.reason, credit.now])
-            try Self.insertEntry(db, transaction: transactionID, account: .wallet(credit.agentID), amount: credit.amount.micros, balanceAfter: balance)
-            try Self.insertEntry(db, transaction: transactionID, account: credit.source, amount: -credit.amount.micros)
-            try Self.emit(db, .walletToppedUp, agentID: credit.agentID, providerNamespace: nil, now: credit.now) {
-                MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
-            }
-            return (.credited(transactionID: transactionID, balanceAfter: Money(micros: balance)), agent)
-        }
+        let (outcome, updated) = try await write { db in try Self.applyCredit(db, credit) }
         if let updated { agents.remember(updated) }
         return outcome
+    }
+
+    /// A wallet credit inside the caller's transaction, once per idempotency key (shared by
+    /// `credit` and `completeTopup`). The updated agent is for the cache, after commit.
+    static func applyCredit(_ db: Database, _ credit: WalletCredit) throws -> (CreditOutcome, AgentCache.Versioned?) {
+        if let existing = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT t.id, t.agent_id, e.amount_micros FROM ledger_transactions t
+                JOIN ledger_entries e ON e.transaction_id = t.id AND e.account_class = 'wallet'
+                WHERE t.idempotency_key = ?
+                """,
+            arguments: [credit.idempotencyKey])
+        {
+            return (.alreadyApplied(transactionID: existing["id"], amount: Money(micros: existing["amount_micros"]), agentID: existing["agent_id"]), nil)
+        }
+        try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros + ?, version = version + 1 WHERE id = ?",
+                       arguments: [credit.amount.micros, credit.agentID])
+        guard db.changesCount == 1, let agent = try Self.fetchVersionedAgent(db, id: credit.agentID) else { return (.agentMissing, nil) }
+        let balance = agent.record.balance.micros
+        let transactionID = UUID().uuidString.lowercased()
+        try db.execute(
+            sql: "INSERT INTO ledger_transactions (id, kind, agent_id, idempotency_key, memo, created_at) VALUES (?, 'credit', ?, ?, ?, ?)",
+            arguments: [transactionID, credit.agentID, credit.idempotencyKey, credit.reason, credit.now])
+        try Self.insertEntry(db, transaction: transactionID, account: .wallet(credit.agentID), amount: credit.amount.micros, balanceAfter: balance)
+        try Self.insertEntry(db, transaction: transactionID, account: credit.source, amount: -credit.amount.micros)
+        try Self.emit(db, .walletToppedUp, agentID: credit.agentID, providerNamespace: nil, now: credit.now) {
+            MoneyEvents.toppedUp(credit, transactionID: transactionID, balanceAfter: Money(micros: balance))
+        }
+        return (.credited(transactionID: transactionID, balanceAfter: Money(micros: balance)), agent)
     }
 
     public func completeInvocation(_ invocation: CompletedInvocation, render: @escaping @Sendable (Billing) -> [UInt8])

@@ -33,6 +33,8 @@ public struct HubSettings: Sendable {
     public var streamTotalTimeoutSeconds: Double = 300
     /// A charge that takes a wallet below this emits `wallet.low_balance` (zero: never).
     public var lowBalanceThreshold = Money(micros: 1_000_000)
+    /// Sign-in attempts on the wallet page per client address and minute.
+    public var walletLoginPerMinute = 10
     /// Refunds: charges older than this cannot be refunded…
     public var refundWindowSeconds: Int64 = 30 * 86_400
     /// …an agent may request at most this many in the trailing 24 hours…

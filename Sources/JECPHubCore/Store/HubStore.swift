@@ -3,7 +3,7 @@ import JECPModels
 /// Persistence for the Hub. Every method that moves money runs in exactly one database
 /// transaction; implementations translate their driver's errors into ``StoreError`` so nothing
 /// driver-specific leaks past this boundary.
-public protocol HubStore: ProviderStore, RefundStore, WebhookStore {
+public protocol HubStore: ProviderStore, RefundStore, WebhookStore, TopupStore {
     // MARK: Agents
     /// Inserts an agent; `.nameTaken` when the name is in use.
     func createAgent(_ agent: NewAgent) async throws(StoreError) -> AgentRecord

@@ -72,6 +72,17 @@ enum ErrorCatalog {
             e(402, "yes, after a top-up", "The wallet balance is below the price and no free call applies.", "Top up the wallet.", "topup")
         case .paymentRequired:
             e(402, "yes, after a top-up", "No funding source applies: free calls are used up and the wallet is empty.", "Top up the wallet.", "topup")
+        case .topupNotEnabled:
+            e(503, "no, until the operator enables it", "This Hub does not take top-ups: Stripe is not configured.",
+              "Ask the Hub operator to set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or to credit the wallet directly.", nil)
+        case .paymentProcessorError:
+            e(502, "no", "Stripe refused to create the checkout (details.stripe_status, details.stripe_message). Nothing was charged.",
+              "Report X-Request-ID to the Hub operator: the Hub's Stripe account or settings need attention.", nil)
+        case .paymentProcessorUnavailable:
+            e(503, "yes, with backoff", "Stripe could not be reached or failed (5xx). Nothing was charged.", "Retry after Retry-After seconds.", "wait")
+        case .stripeSignatureInvalid:
+            e(400, "no", "A request to /webhooks/stripe lacks a valid Stripe-Signature (wrong secret, stale timestamp or altered body). Nothing changed.",
+              "Set STRIPE_WEBHOOK_SECRET to the signing secret of this endpoint in the Stripe dashboard.", nil)
         case .rateLimited:
             e(429, "yes, after Retry-After seconds", "The agent's sliding 60 s request window (by trust tier) is full.",
               "Wait Retry-After seconds; rising tiers raise the limit.", "wait")
@@ -108,12 +119,6 @@ enum ErrorCatalog {
             e(409, "no", "This namespace already published this capability at this version.", "Bump the semver version and publish again.", nil)
         case .manifestNotFound:
             e(404, "no", "No manifest with this capability and version exists in your namespace.", "List your manifests with GET /v1/manifests.", nil)
-        case .subscriptionNotFound:
-            e(404, "no", "No webhook subscription with this id belongs to the caller (each agent or provider sees only its own).",
-              "List your subscriptions with GET /v1/subscriptions.", nil)
-        case .subscriptionLimitReached:
-            e(409, "no", "The caller already holds the most webhook subscriptions this Hub allows; details.limit says how many.",
-              "Delete a subscription you no longer need, or subscribe one endpoint to several events.", nil)
         case .transactionNotFound:
             e(404, "no", "No ledger transaction with this id belongs to the calling agent (the Hub does not say whether it exists for someone else).",
               "Take the id from billing.transaction_id of the invoke response or from GET /v1/agents/me/transactions.", nil)
@@ -137,6 +142,12 @@ enum ErrorCatalog {
         case .refundAlreadyDecided:
             e(409, "no", "The refund was already approved or denied (by someone else, or by auto-approval); details.status is its current status.",
               "Nothing to do; GET the refund to see the decision.", nil)
+        case .subscriptionNotFound:
+            e(404, "no", "No webhook subscription with this id belongs to the caller (each agent or provider sees only its own).",
+              "List your subscriptions with GET /v1/subscriptions.", nil)
+        case .subscriptionLimitReached:
+            e(409, "no", "The caller already holds the most webhook subscriptions this Hub allows; details.limit says how many.",
+              "Delete a subscription you no longer need, or subscribe one endpoint to several events.", nil)
         case .internalError:
             e(500, "yes, once", "An unexpected condition in the Hub. Nothing was charged.", "Retry once; report X-Request-ID to the operator.", nil)
         case .serviceDegraded:

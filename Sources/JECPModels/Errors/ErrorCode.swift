@@ -36,6 +36,11 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     // Billing (§3.4)
     case insufficientBalance = "INSUFFICIENT_BALANCE"
     case paymentRequired = "PAYMENT_REQUIRED"
+    // Stripe top-up (issue 7)
+    case topupNotEnabled = "TOPUP_NOT_ENABLED"
+    case paymentProcessorError = "PAYMENT_PROCESSOR_ERROR"
+    case paymentProcessorUnavailable = "PAYMENT_PROCESSOR_UNAVAILABLE"
+    case stripeSignatureInvalid = "STRIPE_SIGNATURE_INVALID"
     // Throttling (§3.5)
     case rateLimited = "RATE_LIMITED"
     case rotation24hCap = "ROTATION_24H_CAP"
