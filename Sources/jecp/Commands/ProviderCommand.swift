@@ -18,6 +18,7 @@ struct ProviderCommand: ParsableCommand {
             or JECP_PROVIDER_KEY.
             """,
         subcommands: [ProviderInit.self, ProviderValidate.self, ProviderRegister.self, ProviderVerifyDNS.self, ProviderPublish.self,
-                      ProviderManifests.self, ProviderSunset.self, ProviderMe.self, ProviderRotateKey.self, ProviderEarningsCommand.self]
+                      ProviderManifests.self, ProviderSunset.self, ProviderMe.self, ProviderRotateKey.self, ProviderEarningsCommand.self,
+                      ProviderRefunds.self]
     )
 }
