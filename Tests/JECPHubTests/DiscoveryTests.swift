@@ -182,7 +182,7 @@ import Testing
             let response = try await hub.get("/openapi.json")
             #expect(response.json["openapi"] == "3.1.0")
             let paths = response.json["paths"]?.objectValue?.keys.sorted() ?? []
-            for path in ["/v1/invoke", "/v1/jecp", "/api/agent/register", "/v1/agents/me", "/v1/agents/me/transactions",
+            for path in ["/v1/invoke", "/v1/jecp", "/api/agent/register", "/api/agent/topup", "/webhooks/stripe", "/v1/agents/me", "/v1/agents/me/transactions",
                          "/v1/agents/me/rotate-key", "/v1/capabilities", "/health", "/admin/v1/agents/{agent_id}/credit",
                          "/admin/v1/ledger/summary", "/errors/{code}"] {
                 #expect(paths.contains(path), "\(path)")
