@@ -139,7 +139,7 @@ extension PostgresStore {
         let rows = try await query("""
             SELECT d.event_id, e.type, d.status, d.attempts, d.next_attempt_at, d.last_error, d.last_status, d.finished_at
             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-            WHERE d.subscription_id = \(subscriptionID) ORDER BY e.created_at DESC, d.event_id DESC LIMIT \(limit)
+            WHERE d.subscription_id = \(subscriptionID) ORDER BY d.status = 'pending' DESC, COALESCE(d.finished_at, 0) DESC, e.created_at DESC, d.event_id LIMIT \(limit)
             """)
         return try decode {
             try rows.map { row in

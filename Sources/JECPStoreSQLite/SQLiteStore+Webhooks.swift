@@ -113,7 +113,7 @@ extension SQLiteStore {
                 sql: """
                     SELECT d.event_id, e.type, d.status, d.attempts, d.next_attempt_at, d.last_error, d.last_status, d.finished_at
                     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-                    WHERE d.subscription_id = ? ORDER BY e.created_at DESC, d.event_id DESC LIMIT ?
+                    WHERE d.subscription_id = ? ORDER BY d.status = 'pending' DESC, COALESCE(d.finished_at, 0) DESC, e.created_at DESC, d.event_id LIMIT ?
                     """,
                 arguments: [subscriptionID, limit]
             ).map { row in

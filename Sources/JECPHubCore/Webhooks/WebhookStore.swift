@@ -18,7 +18,7 @@ public protocol WebhookStore: Sendable {
     func deleteSubscription(id: String, owner: WebhookOwner, now: Int64) async throws(StoreError) -> Bool
     /// Writes `event` with one pending delivery, to `subscriptionID` alone (`webhook.test`).
     func recordEvent(_ event: OutboxEvent, onlyTo subscriptionID: String) async throws(StoreError)
-    /// The subscription's most recent deliveries, newest first.
+    /// The subscription's most recent deliveries: pending ones first, then the most recently finished.
     func deliveries(subscriptionID: String, limit: Int) async throws(StoreError) -> [DeliveryRecord]
 
     /// Leases up to `limit` pending deliveries that are due at `now`, of active subscriptions, until
