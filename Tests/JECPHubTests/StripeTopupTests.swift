@@ -213,6 +213,34 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreBackend.available) func theTopUpIsAnnouncedOnceWithItsPaymentIntent(backend: StoreBackend) async throws {
+        let inbox = WebhookInbox()
+        try await WebhookReceiver.serve(inbox) { port in
+            try await FakeStripe.run { stripe in
+                try await TestHub.run(stripe.hubSettings.merging(WebhookTests.settings) { $1 }, backend: backend) { hub in
+                    let agent = try await hub.register()
+                    _ = try await hub.subscribe("http://127.0.0.1:\(port)/hooks/wallet", events: ["wallet.topped_up"], headers: agent.headers,
+                                                inbox: inbox, name: "wallet")
+                    let started = try await hub.post("/api/agent/topup", json: ["amount": 5], headers: agent.headers)
+                    let session = try #require(started.json["session_id"]?.stringValue)
+                    let event = stripe.event("checkout.session.completed", sessionID: session)
+                    let credited = try await hub.deliverStripeEvent(event)
+                    #expect(try await hub.deliverStripeEvent(event).json["outcome"] == "already_credited")
+                    let received = await inbox.waitFor("wallet", count: 1)
+                    #expect(received.count == 1)
+                    let data = try #require(received.first?.data)
+                    #expect(data["payment_reference"] == .string("pi_" + session.suffix(12)))
+                    #expect(data["source"] == "external:stripe")
+                    #expect(data["amount_usdc"]?.money == Money(units: 5))
+                    #expect(data["transaction_id"] == credited.json["transaction_id"])
+                    // The replay announced nothing more.
+                    try await Task.sleep(for: .milliseconds(500))
+                    #expect(await inbox.events("wallet").count == 1)
+                }
+            }
+        }
+    }
+
     @Test func theCreditIsWhatWasPaidInUSD() async throws {
         try await Self.withTopup(20) { hub, stripe, agent, session in
             // A promotion code took 5 dollars off: the wallet gets what Stripe collected.
