@@ -161,6 +161,53 @@ struct RefundTests {
         await dns.stop()
     }
 
+    @Test("the agent's and the provider's subscriptions hear refund.requested, refund.approved and invocation.refunded, signed",
+          arguments: StoreBackend.available)
+    func events(backend: StoreBackend) async throws {
+        let inbox = WebhookInbox()
+        try await WebhookReceiver.serve(inbox) { port in
+            try await Self.withShop(backend: backend, ["jecp.webhookPollSeconds": 0.2]) { hub, shop, agent in
+                let events: JSONValue = ["refund.requested", "refund.approved", "refund.denied", "invocation.refunded"]
+                for (name, headers) in [("agent", agent.headers), ("shop", shop.bearer)] {
+                    let created = try await hub.post("/v1/subscriptions", json: ["endpoint_url": .string("http://127.0.0.1:\(port)/hooks/\(name)"),
+                                                                                 "events": events], headers: headers)
+                    try #require(created.status == 201, "\(created.text)")
+                    await inbox.setSecret(try #require(created.json["secret"]?.stringValue), for: name)
+                }
+                let transaction = try await hub.charge(agent)
+                let refund = try await hub.requestRefund(agent, transaction)
+                #expect(try await hub.post("/v1/refunds/\(refund)/approve", json: [:], headers: shop.bearer).status == 200)
+                for name in ["agent", "shop"] {
+                    let received = await inbox.waitFor(name, count: 3)
+                    #expect(Set(received.map(\.type)) == ["refund.requested", "refund.approved", "invocation.refunded"], "\(name): \(received)")
+                    #expect(received.allSatisfy { $0.data["transaction_id"] == .string(transaction) })
+                    let approved = received.first { $0.type == "refund.approved" }
+                    #expect(approved?.data["id"] == .string(refund) && approved?.data["refund_transaction_id"]?.stringValue != nil)
+                    let refunded = received.first { $0.type == "invocation.refunded" }
+                    #expect(refunded?.data["balance_after_usdc"]?.money == usdc("1") && refunded?.data["refund_id"] == .string(refund))
+                }
+            }
+        }
+    }
+
+    @Test("ledger verify catches a refund that does not mirror its charge and a reversal whose invocation is not marked refunded",
+          arguments: StoreBackend.available)
+    func invariantsCatchTampering(backend: StoreBackend) async throws {
+        try await Self.withShop(backend: backend) { hub, shop, agent in
+            let transaction = try await hub.charge(agent)
+            let refund = try await hub.requestRefund(agent, transaction)
+            let approved = try await hub.post("/v1/refunds/\(refund)/approve", json: [:], headers: shop.bearer)
+            let reversal = try #require(approved.json["refund_transaction_id"]?.stringValue)
+            try await hub.expectLedgerHolds()
+            // Move a micro-USDC from the hub-fee leg to the payment-fee leg: every sum is still zero.
+            try await hub.sql("UPDATE ledger_entries SET amount_micros = amount_micros + 1 WHERE transaction_id = '\(reversal)' AND account_class = 'hub_fees'")
+            try await hub.sql("UPDATE ledger_entries SET amount_micros = amount_micros - 1 WHERE transaction_id = '\(reversal)' AND account_class = 'payment_fees'")
+            try await hub.sql("UPDATE invocations SET status = 'completed' WHERE transaction_id = '\(transaction)'")
+            let names = Set(try await hub.ledgerViolations().map(\.invariant))
+            #expect(names == ["refund-mirrors-charge", "refund-marks-invocation-refunded"], "\(names)")
+        }
+    }
+
     // MARK: Denial, auto-approval, who may decide
 
     @Test("deny keeps the money where it is; the listing filters by status", arguments: StoreBackend.available)
