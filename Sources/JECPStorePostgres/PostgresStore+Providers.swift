@@ -149,7 +149,8 @@ extension PostgresStore {
         let account = LedgerAccount.provider(namespace).name
         let lineRows = try await query("""
             SELECT COALESCE(t.capability, ''), COALESCE(t.action, ''), to_char(to_timestamp(t.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-                   COUNT(*)::bigint, SUM(e.amount_micros)::bigint
+                   SUM(CASE WHEN t.kind = 'charge' THEN 1 ELSE 0 END)::bigint, SUM(e.amount_micros)::bigint,
+                   SUM(CASE WHEN t.kind = 'refund' THEN 1 ELSE 0 END)::bigint
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
             WHERE e.account = \(account) AND t.created_at >= \(since)
             GROUP BY 1, 2, 3
@@ -158,8 +159,8 @@ extension PostgresStore {
         let payableRows = try await query("SELECT COALESCE(SUM(amount_micros), 0)::bigint FROM ledger_entries WHERE account = \(account)")
         return try decode {
             let lines = try lineRows.map { row in
-                let (capability, action, day, calls, amount) = try row.decode((String, String, String, Int64, Int64).self)
-                return EarningsLine(capability: capability, action: action, day: day, calls: calls, amount: Money(micros: amount))
+                let (capability, action, day, calls, amount, refunds) = try row.decode((String, String, String, Int64, Int64, Int64).self)
+                return EarningsLine(capability: capability, action: action, day: day, calls: calls, amount: Money(micros: amount), refunds: refunds)
             }
             return ProviderEarnings(lines: lines, payable: Money(micros: try payableRows[0].decode(Int64.self)))
         }

@@ -147,7 +147,8 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT t.capability, t.action, strftime('%Y-%m-%d', t.created_at, 'unixepoch') AS day,
-                           COUNT(*) AS calls, SUM(e.amount_micros) AS amount
+                           SUM(CASE WHEN t.kind = 'charge' THEN 1 ELSE 0 END) AS calls, SUM(e.amount_micros) AS amount,
+                           SUM(CASE WHEN t.kind = 'refund' THEN 1 ELSE 0 END) AS refunds
                     FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
                     WHERE e.account = ? AND t.created_at >= ?
                     GROUP BY t.capability, t.action, day
@@ -156,7 +157,7 @@ extension SQLiteStore {
                 arguments: [account, since]
             ).map { row in
                 EarningsLine(capability: row["capability"] ?? "", action: row["action"] ?? "", day: row["day"], calls: row["calls"],
-                             amount: Money(micros: row["amount"]))
+                             amount: Money(micros: row["amount"]), refunds: row["refunds"])
             }
             let payable = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_micros), 0) FROM ledger_entries WHERE account = ?", arguments: [account]) ?? 0
             return ProviderEarnings(lines: lines, payable: Money(micros: payable))

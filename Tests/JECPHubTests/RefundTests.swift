@@ -92,6 +92,8 @@ struct RefundTests {
             // The provider's earnings show the refund netted out (a payable may go below zero: a clawback).
             let earnings = try await hub.get("/v1/providers/me/earnings", headers: shop.bearer).json
             #expect(earnings["payable_usdc"]?.money == .zero && earnings["earned_in_window_usdc"]?.money == .zero, "\(earnings)")
+            #expect(earnings["calls_in_window"] == 1 && earnings["refunds_in_window"] == 1)
+            #expect(earnings["lines"]?[0]?["calls"] == 1 && earnings["lines"]?[0]?["refunds"] == 1 && earnings["lines"]?[0]?["earned_usdc"]?.money == .zero)
 
             // A second decision of any kind is refused with the current status; nothing moves.
             for path in ["approve", "deny"] {

@@ -225,9 +225,10 @@ public struct ProviderService<Store: HubStore>: Sendable {
             "payable_usdc": earnings.payable.json,
             "earned_in_window_usdc": total.json,
             "calls_in_window": .number(JSONNumber(earnings.lines.reduce(Int64(0)) { $0 + $1.calls })),
+            "refunds_in_window": .number(JSONNumber(earnings.lines.reduce(Int64(0)) { $0 + $1.refunds })),
             "lines": .array(earnings.lines.map { line in
                 ["day": .string(line.day), "capability": .string(line.capability), "action": .string(line.action),
-                 "calls": .number(JSONNumber(line.calls)), "earned_usdc": line.amount.json]
+                 "calls": .number(JSONNumber(line.calls)), "refunds": .number(JSONNumber(line.refunds)), "earned_usdc": line.amount.json]
             }),
         ]
     }

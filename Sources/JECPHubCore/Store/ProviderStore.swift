@@ -149,15 +149,20 @@ public struct EarningsLine: Sendable, Equatable {
     public var action: String
     /// UTC day, `YYYY-MM-DD`.
     public var day: String
+    /// Paid calls (charges) of the day.
     public var calls: Int64
+    /// Net of the day: charges' shares less approved refunds' reversals (a refund lands on the day it was approved).
     public var amount: Money
+    /// Refunds approved that day.
+    public var refunds: Int64
 
-    public init(capability: String, action: String, day: String, calls: Int64, amount: Money) {
+    public init(capability: String, action: String, day: String, calls: Int64, amount: Money, refunds: Int64 = 0) {
         self.capability = capability
         self.action = action
         self.day = day
         self.calls = calls
         self.amount = amount
+        self.refunds = refunds
     }
 }
 
