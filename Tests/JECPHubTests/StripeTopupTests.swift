@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import GRDB
 import JECPModels
 import JECPTestDNS
 import JECPTestPostgres
@@ -238,6 +239,19 @@ import Testing
                     #expect(await inbox.events("wallet").count == 1)
                 }
             }
+        }
+    }
+
+    @Test func verifyCatchesATopUpAndItsCreditDisagreeing() async throws {
+        try await Self.withTopup(5) { hub, stripe, _, session in
+            _ = try await hub.deliverStripeEvent(stripe.event("checkout.session.completed", sessionID: session))
+            #expect(try await hub.ledgerViolations().isEmpty)
+            // Tamper with the row the way a bug or a hand edit would.
+            let queue = try DatabaseQueue(path: hub.databasePath)
+            try await queue.write { db in try db.execute(sql: "UPDATE topups SET transaction_id = 'elsewhere'") }
+            try queue.close()
+            let names = Set(try await hub.ledgerViolations().map(\.invariant))
+            #expect(names == ["paid-topup-has-its-credit", "stripe-credit-has-paid-topup"])
         }
     }
 

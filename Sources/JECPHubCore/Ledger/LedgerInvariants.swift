@@ -77,5 +77,17 @@ public struct LedgerInvariant: Sendable {
             LEFT JOIN invocations i ON i.transaction_id = c.id AND i.status = 'refunded'
             WHERE r.kind = 'refund' AND i.id IS NULL LIMIT 50
             """) { id, _, _ in "refund \(id) reversed a charge whose invocation is not marked refunded" },
+        // Stripe top-ups: a paid session and its credit (keyed `stripe:<session id>`) name each other.
+        .init(name: "paid-topup-has-its-credit", sql: """
+            SELECT p.session_id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM topups p
+            LEFT JOIN ledger_transactions t ON t.id = p.transaction_id AND t.kind = 'credit' AND t.agent_id = p.agent_id
+                AND t.idempotency_key = 'stripe:' || p.session_id
+            WHERE p.status = 'paid' AND t.id IS NULL LIMIT 50
+            """) { session, _, _ in "paid top-up \(session) has no credit of its own" },
+        .init(name: "stripe-credit-has-paid-topup", sql: """
+            SELECT t.id, CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ledger_transactions t
+            LEFT JOIN topups p ON t.idempotency_key = 'stripe:' || p.session_id AND p.status = 'paid' AND p.transaction_id = t.id
+            WHERE t.idempotency_key LIKE 'stripe:%' AND p.session_id IS NULL LIMIT 50
+            """) { id, _, _ in "Stripe credit \(id) belongs to no paid top-up" },
     ]
 }
