@@ -151,14 +151,15 @@ import FoundationNetworking
             #expect(human.status == 4)
             #expect(human.stderr.contains("next: jecp topup 5"))
 
-            // The Hub has no top-up route yet: its error is reported, not a crash.
+            // This Hub has no Stripe configured: the CLI says so and how the operator enables it.
             let topup = try await user.run(["topup", "5", "--json"])
-            #expect(topup.status != 0)
+            #expect(topup.status == 7)
             #expect(topup.json["status"] == "failed")
-            #expect(topup.json["error"]?["code"]?.stringValue?.isEmpty == false)
+            #expect(topup.json["error"]?["code"] == "TOPUP_NOT_ENABLED")
             let topupHuman = try await user.run(["topup", "5"])
             #expect(topupHuman.status == topup.status)
             #expect(topupHuman.stderr.hasPrefix("error: "))
+            #expect(topupHuman.stderr.contains("STRIPE_SECRET_KEY"))
         }
     }
 
