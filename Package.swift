@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "JECPCLITests",
             dependencies: [
-                "jecp", "JECPModels", "JECPHub", "JECPBuiltins",
+                "jecp", "jecp-example-provider", "JECPModels", "JECPHub", "JECPBuiltins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
