@@ -17,9 +17,9 @@ enum LiveHub {
     static let adminToken = "sdk-test-admin-token-0123456789abcdef"
 
     /// Runs `body` with the Hub's base URL (`http://127.0.0.1:<port>`).
-    static func run(freeCalls: Int = 2, _ body: @Sendable (String) async throws -> Void) async throws {
+    static func run(freeCalls: Int = 2, settings: [AbsoluteConfigKey: ConfigValue] = [:], _ body: @Sendable (String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-sdk-tests-\(UUID().uuidString)").path
-        let values: [AbsoluteConfigKey: ConfigValue] = [
+        var values: [AbsoluteConfigKey: ConfigValue] = [
             "http.port": 0,
             "http.host": "127.0.0.1",
             "db.sqlitePath": .init(.string(directory + "/hub.sqlite"), isSecret: false),
@@ -28,6 +28,7 @@ enum LiveHub {
             "jecp.freeCalls": .init(.int(freeCalls), isSecret: false),
             "log.level": "error",
         ]
+        values.merge(settings) { $1 }
         var logger = Logger(label: "jecp-sdk-test-hub")
         logger.logLevel = .error
         let (application, _) = try await buildApplication(reader: ConfigReader(provider: InMemoryProvider(values: values)),
