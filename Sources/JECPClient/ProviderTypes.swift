@@ -125,7 +125,10 @@ public struct ProviderEarnings: Sendable {
         public let capability: String
         public let action: String
         public let calls: Int
+        /// The day's net: the paid calls' shares less approved refunds.
         public let earned: Money
+        /// Refunds approved that day (0 from Hubs that do not report them).
+        public let refunds: Int
     }
 
     public let providerID: String
@@ -137,6 +140,7 @@ public struct ProviderEarnings: Sendable {
     public let payable: Money
     public let earnedInWindow: Money
     public let callsInWindow: Int
+    public let refundsInWindow: Int
     public let lines: [Line]
     public let raw: JSONValue
 }
@@ -263,10 +267,11 @@ extension ProviderEarnings {
         self.init(providerID: try fields.string("provider_id"), namespace: try fields.string("namespace"),
                   currency: fields.optionalString("currency") ?? "USDC", since: fields.date("since"), payable: try fields.money("payable_usdc"),
                   earnedInWindow: try fields.money("earned_in_window_usdc"), callsInWindow: try fields.int("calls_in_window"),
+                  refundsInWindow: (try? fields.int("refunds_in_window")) ?? 0,
                   lines: try lines.map { (item) throws(JECPError) in
                       let line = Fields(json: item, status: status, what: "An earnings line")
                       return Line(day: try line.string("day"), capability: try line.string("capability"), action: try line.string("action"),
-                                  calls: try line.int("calls"), earned: try line.money("earned_usdc"))
+                                  calls: try line.int("calls"), earned: try line.money("earned_usdc"), refunds: (try? line.int("refunds")) ?? 0)
                   },
                   raw: json)
     }

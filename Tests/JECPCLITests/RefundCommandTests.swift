@@ -89,6 +89,8 @@ import FoundationNetworking
                 #expect(try await user.run(["whoami", "--json"]).json["balance_usdc"]?.numberValue?.text == "1")
                 let earnings = try await user.run(["provider", "earnings", "--json"])
                 #expect(earnings.json["payable_usdc"]?.numberValue?.text == "0" && earnings.json["refunds_in_window"]?.numberValue?.integerValue == 1)
+                let earningsTable = try await user.run(["provider", "earnings"])
+                #expect(earningsTable.stdout.contains("REFUNDS") && earningsTable.stdout.contains("from 1 calls, net of 1 refund."), "\(earningsTable.stdout)")
             }
         }
     }

@@ -31,14 +31,16 @@ struct ProviderEarningsCommand: AsyncParsableCommand {
             if earnings.lines.isEmpty {
                 console.out("No paid calls since \(since).")
             } else {
-                var table = Table(["DAY", "CAPABILITY", "ACTION", "CALLS", "EARNED (\(earnings.currency))"], rightAligned: [3, 4])
+                var table = Table(["DAY", "CAPABILITY", "ACTION", "CALLS", "REFUNDS", "EARNED (\(earnings.currency))"], rightAligned: [3, 4, 5])
                 for line in earnings.lines {
-                    table.append([line.day, line.capability, line.action, String(line.calls), line.earned.decimalString])
+                    table.append([line.day, line.capability, line.action, String(line.calls), String(line.refunds), line.earned.decimalString])
                 }
                 console.out(table.render(header: { console.styled($0, .bold) }))
                 console.out()
             }
-            console.out("Earned since \(since): \(earnings.earnedInWindow.decimalString) \(earnings.currency) from \(earnings.callsInWindow) calls.")
+            let count = earnings.refundsInWindow
+            let refunds = count > 0 ? ", net of \(count) refund\(count == 1 ? "" : "s")" : ""
+            console.out("Earned since \(since): \(earnings.earnedInWindow.decimalString) \(earnings.currency) from \(earnings.callsInWindow) calls\(refunds).")
             console.out("Payable now: \(earnings.payable.decimalString) \(earnings.currency).")
         }
     }
