@@ -82,6 +82,16 @@ struct WebhookTests {
         }
     }
 
+    @Test("/openapi.json lists the subscription routes")
+    func openAPI() async throws {
+        try await TestHub.run { hub in
+            let paths = try #require(try await hub.get("/openapi.json").json["paths"])
+            #expect(paths["/v1/subscriptions"]?["post"]?["operationId"] == "createSubscription")
+            #expect(paths["/v1/subscriptions/{subscription_id}"]?["patch"]?["operationId"] == "updateSubscription")
+            #expect(paths["/v1/subscriptions/{subscription_id}/test"]?["post"] != nil)
+        }
+    }
+
     @Test("SSRF at subscribe time: 422 URL_BLOCKED_SSRF on webhook_destination_url, credentials redacted")
     func ssrfAtSubscribe() async throws {
         try await Self.withReceiver { hub, _, _ in

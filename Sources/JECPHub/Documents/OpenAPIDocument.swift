@@ -158,7 +158,7 @@ enum OpenAPIDocument {
             "info": ["title": .string(settings.hubName), "version": .string(HubVersion.current),
                      "description": "JECP 1.0 Hub API. Every error is the JECP envelope with a machine-readable next_action where a recovery exists."],
             "servers": [["url": .string(settings.publicURL)]],
-            "paths": .object(paths.objectValue!.merging(refundPaths) { $1 }),
+            "paths": .object(paths.objectValue!.merging(refundPaths) { $1 }.merging(subscriptionPaths) { $1 }),
             "components": ["securitySchemes": securitySchemes, "schemas": OpenAPISchemas.all],
         ]
     }
