@@ -188,6 +188,26 @@ import Testing
         }
     }
 
+    @Test func aSuspendedAgentSeesItsWalletButCannotTopUpOrSignIn() async throws {
+        try await FakeStripe.run { stripe in
+            try await TestHub.run(stripe.hubSettings) { hub in
+                let agent = try await hub.register()
+                var browser = Browser(hub: hub)
+                #expect(try await browser.signIn(agent).status == 303)
+                let suspended = try await hub.request(.patch, "/admin/v1/agents/\(agent.id)", body: Array(#"{"suspended":true}"#.utf8),
+                                                      headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })
+                #expect(suspended.status == 200)
+                #expect(try await browser.get("/wallet").text.contains("suspended by the Hub operator"))
+                #expect(try await browser.post("/wallet/topup", ["amount": "5"]).status == 403)
+                #expect(stripe.requestCount == 0)
+                var fresh = Browser(hub: hub)
+                let login = try await fresh.signIn(agent)
+                #expect(login.status == 403)
+                #expect(login.text.contains("suspended"))
+            }
+        }
+    }
+
     @Test func whatTheAgentControlsIsEscaped() async throws {
         try await TestHub.run { hub in
             let agent = try await hub.register(#"<script>alert("x")</script>"#)

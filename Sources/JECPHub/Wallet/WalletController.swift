@@ -75,8 +75,11 @@ struct WalletController<Store: HubStore>: Sendable {
             agent = try await services.agents.authenticate(agentID: form["agent_id"]?.trimmingCharacters(in: .whitespaces),
                                                            apiKey: form["api_key"]?.trimmingCharacters(in: .whitespaces), now: Timestamps.now())
         } catch {
-            return loginPage(request, message: error.code == .agentSuspended ? error.message : "The agent id and API key do not match a registered agent.",
-                             status: error.httpStatus == 503 ? .serviceUnavailable : .unauthorized)
+            switch error.code {
+            case .agentSuspended: return loginPage(request, message: error.message, status: .forbidden)
+            case .serviceDegraded: return loginPage(request, message: error.message, status: .serviceUnavailable)
+            default: return loginPage(request, message: "The agent id and API key do not match a registered agent.", status: .unauthorized)
+            }
         }
         var response = redirect("/wallet")
         response.setCookie(cookie(WalletSessions.cookieName, sessions.issue(agent: agent, now: Timestamps.now()), maxAge: Int(WalletSessions.lifetimeSeconds)))
@@ -98,6 +101,10 @@ struct WalletController<Store: HubStore>: Sendable {
         let form = try await formFields(&request)
         guard let (agent, cookie) = try await signedIn(request) else { return redirect("/wallet") }
         guard sessions.checkCSRF(form["csrf"], cookie: cookie) else { return csrfRefused() }
+        guard !agent.suspended else {
+            return html(WalletPages.problem(hubName: hubName, title: "Agent suspended", message: "This agent is suspended by the Hub operator."),
+                        status: .forbidden)
+        }
         guard let amount = form["amount"].flatMap({ Int($0) }) else {
             return html(WalletPages.problem(hubName: hubName, title: "Choose an amount", message: "Pick one of the top-up buttons."), status: .badRequest)
         }

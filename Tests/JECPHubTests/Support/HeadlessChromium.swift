@@ -162,6 +162,8 @@ final class HeadlessChromium: Sendable {
                 }
             }
         }
+        // Closed here, not by `close()`: the number must not be reused while this thread may still read it.
+        Glibc.close(replies)
         let orphans = state.withLock { state in
             state.closed = true
             defer { state.pending = [:] }
@@ -170,7 +172,7 @@ final class HeadlessChromium: Sendable {
         for continuation in orphans { continuation.resume(throwing: Failure(description: "the browser closed its pipe")) }
     }
 
-    /// Stops the browser and removes its profile.
+    /// Stops the browser (closing its command pipe is its signal to quit) and removes its profile.
     func close() {
         Glibc.close(commands)
         kill(pid, SIGTERM)
@@ -183,7 +185,6 @@ final class HeadlessChromium: Sendable {
             kill(pid, SIGKILL)
             waitpid(pid, &status, 0)
         }
-        Glibc.close(replies)
         try? FileManager.default.removeItem(atPath: profile)
     }
 
