@@ -378,6 +378,25 @@ struct RefundTests {
         }
     }
 
+    @Test("listings page newest first with limit and cursor; bad parameters are VALIDATION_FAILED")
+    func paging() async throws {
+        try await Self.withShop(backend: .sqlite) { hub, shop, agent in
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await hub.requestRefund(agent, try await hub.charge(agent))) }
+            let first = try await hub.get("/v1/refunds?limit=2", headers: agent.headers).json
+            #expect(first["refunds"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[2], ids[1]])
+            let cursor = try #require(first["next_cursor"]?.stringValue)
+            let second = try await hub.get("/v1/refunds?limit=2&cursor=\(cursor)", headers: agent.headers).json
+            #expect(second["refunds"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[0]] && second["next_cursor"] == .null)
+            let provider = try await hub.get("/v1/providers/me/refunds?limit=1", headers: shop.bearer).json
+            #expect(provider["refunds"]?.arrayValue?.count == 1 && provider["next_cursor"]?.stringValue != nil)
+            for query in ["limit=0", "limit=101", "cursor=abc", "status=pending"] {
+                let bad = try await hub.get("/v1/refunds?\(query)", headers: agent.headers)
+                #expect(bad.status == 400 && bad.errorCode == "VALIDATION_FAILED", "\(query)")
+            }
+        }
+    }
+
     @Test("the OpenAPI document lists the refund routes")
     func openAPI() async throws {
         try await TestHub.run { hub in
