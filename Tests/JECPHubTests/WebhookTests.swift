@@ -1,5 +1,7 @@
 import Configuration
 import Foundation
+import JECPHub
+import JECPHubCore
 import JECPModels
 import JECPProviderKit
 import JECPTestDNS
@@ -79,6 +81,27 @@ struct WebhookTests {
             #expect(deleted.status == 200 && deleted.json["deleted"] == true)
             #expect(try await hub.get("/v1/subscriptions/\(id)", headers: agent.headers).status == 404)
             #expect(try await hub.post("/v1/subscriptions/\(id)/test", json: [:], headers: agent.headers).status == 404)
+        }
+    }
+
+    @Test("configuration: the low-balance threshold and the webhook policy are read and checked")
+    func configuration() throws {
+        func read(_ values: [AbsoluteConfigKey: ConfigValue]) throws(HubConfiguration.Invalid) -> HubConfiguration {
+            try HubConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
+        }
+        let defaults = try read([:])
+        #expect(defaults.settings.lowBalanceThreshold == usdc("1") && defaults.webhooks == WebhookPolicy())
+        #expect(defaults.webhooks.maximumAttempts == 12 && defaults.webhooks.pauseAfterFailures == 50)
+        #expect((1...12).map(defaults.webhooks.retryDelay(afterAttempts:)) == [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600, 3600])
+        let set = try read(["jecp.lowBalanceThreshold": "0.25", "jecp.webhookMaxAttempts": 3, "jecp.webhookRetryBaseSeconds": 5])
+        #expect(set.settings.lowBalanceThreshold == usdc("0.25") && set.webhooks.maximumAttempts == 3 && set.webhooks.retryBaseSeconds == 5)
+        for (values, key) in [(["jecp.lowBalanceThreshold": "1.0000001"], "JECP_LOW_BALANCE_THRESHOLD"),
+                              (["jecp.lowBalanceThreshold": "-1"], "JECP_LOW_BALANCE_THRESHOLD"),
+                              (["jecp.webhookMaxAttempts": 0], "JECP_WEBHOOK_MAX_ATTEMPTS"),
+                              (["jecp.webhookRetryBaseSeconds": 100, "jecp.webhookRetryCapSeconds": 10], "JECP_WEBHOOK_RETRY_CAP_SECONDS")]
+            as [([AbsoluteConfigKey: ConfigValue], String)] {
+            let error = #expect(throws: HubConfiguration.Invalid.self) { try read(values) }
+            #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
         }
     }
 

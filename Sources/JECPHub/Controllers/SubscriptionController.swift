@@ -43,12 +43,16 @@ struct SubscriptionController<Store: HubStore>: Sendable {
         router.delete("/v1/subscriptions/:id") { request, context in
             let owner = try await owner(of: request)
             let id = try context.parameters.require("id")
-            return Response.json(try await subscriptions.delete(owner, id: id, now: Timestamps.now()), headers: noStore)
+            return Response.json(try await services.pools.background.run { () async throws(JECPError) -> JSONValue in
+                try await subscriptions.delete(owner, id: id, now: Timestamps.now())
+            }, headers: noStore)
         }
         router.post("/v1/subscriptions/:id/test") { request, context in
             let owner = try await owner(of: request)
             let id = try context.parameters.require("id")
-            return Response.json(try await subscriptions.test(owner, id: id, now: Timestamps.now()), status: 202, headers: noStore)
+            return Response.json(try await services.pools.background.run { () async throws(JECPError) -> JSONValue in
+                try await subscriptions.test(owner, id: id, now: Timestamps.now())
+            }, status: 202, headers: noStore)
         }
     }
 
