@@ -90,6 +90,15 @@ extension PostgresStore {
         return try decode { try rows.map(Self.refundRecord) }
     }
 
+    public func allRefunds(status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord] {
+        let rows = try await query("""
+            SELECT \(unescaped: Self.refundColumns) FROM refunds
+            WHERE seq < \(cursor ?? Int64.max) AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+            ORDER BY seq DESC LIMIT \(limit)
+            """)
+        return try decode { try rows.map(Self.refundRecord) }
+    }
+
     public func decideRefund(_ decision: RefundDecision) async throws(StoreError) -> RefundDecisionOutcome {
         let logger = self.logger
         return try await transaction { connection in

@@ -74,24 +74,30 @@ extension SQLiteStore {
     }
 
     public func refunds(agentID: String, status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord] {
-        try await listRefunds(owner: "agent_id", agentID, status: status, before: cursor, limit: limit)
+        try await listRefunds(owner: ("agent_id", agentID), status: status, before: cursor, limit: limit)
     }
 
     public func refunds(providerNamespace: String, status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord] {
-        try await listRefunds(owner: "provider_namespace", providerNamespace, status: status, before: cursor, limit: limit)
+        try await listRefunds(owner: ("provider_namespace", providerNamespace), status: status, before: cursor, limit: limit)
     }
 
-    private func listRefunds(owner column: String, _ owner: String, status: RefundStatus?, before cursor: Int64?, limit: Int)
+    public func allRefunds(status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord] {
+        try await listRefunds(owner: nil, status: status, before: cursor, limit: limit)
+    }
+
+    /// `owner`: the column (one of ours, never input) and its value; nil lists everyone's.
+    private func listRefunds(owner: (column: String, value: String)?, status: RefundStatus?, before cursor: Int64?, limit: Int)
         async throws(StoreError) -> [RefundRecord]
     {
         try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.refundColumns) FROM refunds WHERE \(column) = ? AND seq < ? AND (? IS NULL OR status = ?)
+                    SELECT \(Self.refundColumns) FROM refunds WHERE \(owner.map { "\($0.column) = ? AND" } ?? "") seq < ? AND (? IS NULL OR status = ?)
                     ORDER BY seq DESC LIMIT ?
                     """,
-                arguments: [owner, cursor ?? Int64.max, status?.rawValue, status?.rawValue, limit]
+                arguments: StatementArguments(owner.map { [$0.value] } ?? [])
+                    + [cursor ?? Int64.max, status?.rawValue, status?.rawValue, limit]
             ).map(Self.refundRecord)
         }
     }

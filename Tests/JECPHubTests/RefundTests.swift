@@ -306,6 +306,10 @@ struct RefundTests {
             #expect(peek.status == 404 && peek.errorCode == "REFUND_NOT_FOUND")
             #expect(try await hub.get("/v1/refunds", headers: stranger.headers).json["refunds"]?.arrayValue?.isEmpty == true)
             #expect(try await hub.get("/v1/refunds").status == 401)
+            // The operator lists every refund; nobody else may.
+            let all = try await hub.get("/admin/v1/refunds?status=requested", headers: hub.admin)
+            #expect(all.status == 200 && all.json["refunds"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [refund], "\(all.text)")
+            #expect(try await hub.get("/admin/v1/refunds", headers: other.bearer).errorCode == "ADMIN_AUTH_REQUIRED")
             let badNote = try await hub.post("/v1/refunds/\(refund)/deny", json: ["note": 5], headers: hub.admin)
             #expect(badNote.status == 400 && badNote.errorCode == "VALIDATION_FAILED")
             let decided = try await hub.post("/v1/refunds/\(refund)/deny", json: ["note": "operator says no"], headers: hub.admin)
@@ -402,7 +406,7 @@ struct RefundTests {
         try await TestHub.run { hub in
             let paths = try await hub.get("/openapi.json").json["paths"]
             for path in ["/v1/refunds", "/v1/refunds/{refund_id}", "/v1/refunds/{refund_id}/approve", "/v1/refunds/{refund_id}/deny",
-                         "/v1/providers/me/refunds"] {
+                         "/v1/providers/me/refunds", "/admin/v1/refunds"] {
                 #expect(paths?[path] != nil, "\(path)")
             }
         }

@@ -87,6 +87,14 @@ struct RefundStoreContractTests {
             #expect(page.map(\.id) == [ids[1]])
             #expect(try await store.refunds(providerNamespace: "hub", status: .requested, before: nil, limit: 10).count == 3)
             #expect(try await store.refunds(providerNamespace: "someone-else", status: nil, before: nil, limit: 10).isEmpty)
+            let (stranger, theirs, _) = try await Self.agentWithCharges(store, 1)
+            guard case .requested(let strangers) = try await store.requestRefund(Self.request(stranger, theirs[0], now: Self.now + 9)) else {
+                Issue.record("not requested")
+                return
+            }
+            #expect(try await store.allRefunds(status: nil, before: nil, limit: 10).map(\.id) == [strangers.id] + ids.reversed())
+            #expect(try await store.allRefunds(status: .requested, before: nil, limit: 2).count == 2)
+            #expect(try await store.refunds(agentID: agent.id, status: nil, before: nil, limit: 10).count == 3)
             #expect(try await store.refunds(agentID: agent.id, status: .approved, before: nil, limit: 10).isEmpty)
             #expect(try await store.refundsDueForAutoApproval(now: Self.now + 72 * 3_600, limit: 10) == [ids[0]])
             #expect(try await store.refundsDueForAutoApproval(now: Self.now, limit: 10).isEmpty)

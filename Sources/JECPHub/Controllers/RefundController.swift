@@ -37,6 +37,11 @@ struct RefundController<Store: HubStore>: Sendable {
             let provider = try await ProviderController(services: services).authenticate(request)
             return Response.json(try await list(.provider(namespace: provider.namespace), request), headers: noStore)
         }
+        // The operator decides refunds of the Hub's own capabilities (and may decide any): it needs to see them.
+        router.get("/admin/v1/refunds") { request, _ in
+            try services.admin.authorize(request.headers[.authorization])
+            return Response.json(try await list(.everyone, request), headers: noStore)
+        }
     }
 
     func list(_ owner: RefundService<Store>.Owner, _ request: Request) async throws(JECPError) -> JSONValue {

@@ -27,6 +27,8 @@ extension OpenAPIDocument {
             "/v1/providers/me/refunds": ["get": operation("providerRefunds", "Refunds of the provider's capabilities, newest first", tag: "refunds",
                                                           security: ["providerKey"], success: ("200", "{refunds, next_cursor}", "Document"),
                                                           parameters: listing)],
+            "/admin/v1/refunds": ["get": operation("adminListRefunds", "Every refund, newest first", tag: "admin", security: ["adminToken"],
+                                                   success: ("200", "{refunds, next_cursor}", "Document"), parameters: listing)],
         ]
     }
 }

@@ -108,9 +108,11 @@ public struct RefundService<Store: HubStore>: Sendable {
     public enum Owner: Sendable {
         case agent(String)
         case provider(namespace: String)
+        /// The operator sees every refund.
+        case everyone
     }
 
-    /// `GET /v1/refunds` and `GET /v1/providers/me/refunds`: newest first, `?status=&limit=&cursor=`.
+    /// `GET /v1/refunds`, `GET /v1/providers/me/refunds`, `GET /admin/v1/refunds`: newest first, `?status=&limit=&cursor=`.
     public func list(_ owner: Owner, status: String?, limit: String?, cursor: String?) async throws(JECPError) -> JSONValue {
         var violations: [EnvelopeViolation] = []
         var filter: RefundStatus?
@@ -138,6 +140,7 @@ public struct RefundService<Store: HubStore>: Sendable {
             switch owner {
             case .agent(let id): try await store.refunds(agentID: id, status: filter, before: before, limit: pageSize + 1)
             case .provider(let namespace): try await store.refunds(providerNamespace: namespace, status: filter, before: before, limit: pageSize + 1)
+            case .everyone: try await store.allRefunds(status: filter, before: before, limit: pageSize + 1)
             }
         }
         let page = refunds.prefix(pageSize)

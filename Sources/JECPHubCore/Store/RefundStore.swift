@@ -12,6 +12,8 @@ public protocol RefundStore: Sendable {
     func refunds(agentID: String, status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord]
     /// Refunds of the capabilities of a provider namespace, newest first.
     func refunds(providerNamespace: String, status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord]
+    /// Every refund, newest first (the operator's view).
+    func allRefunds(status: RefundStatus?, before cursor: Int64?, limit: Int) async throws(StoreError) -> [RefundRecord]
     /// Approves or denies a `requested` refund with a conditional update, so of two concurrent
     /// decisions (on any nodes) exactly one wins. Approval writes, in the same transaction, the
     /// `refund` ledger transaction (keyed `refund:<charge id>`) negating every entry of the
