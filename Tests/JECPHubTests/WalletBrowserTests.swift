@@ -4,7 +4,8 @@ import JECPModels
 import Testing
 
 /// The wallet page in a real browser (headless Chromium): sign in, see the balance, press a
-/// top-up button and land on the (fake) Stripe checkout page. Screenshots go to
+/// top-up button, land on the (fake) Stripe checkout page, pay, come back to the success page and
+/// see the credited balance. Screenshots go to
 /// `JECP_SCREENSHOT_DIR` (default: the temporary directory) for a person to look at.
 @Suite struct WalletBrowserTests {
     static var screenshotDirectory: String {
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test(.enabled(if: HeadlessChromium.isEnabled), .timeLimit(.minutes(1)))
-    func signInSeeTheBalanceAndGoToCheckout() async throws {
+    func signInTopUpThroughCheckoutAndSeeTheCredit() async throws {
         try await FakeStripe.run { stripe in
             // Plain http on loopback: the browser talks to the Hub's real listener.
             try await TestHub.run(stripe.hubSettings.merging(["jecp.publicURL": "http://127.0.0.1"]) { $1 }, mode: .live) { hub in
@@ -42,6 +43,21 @@ import Testing
                 let sessionID = try #require(try await page.text("#session"))
                 #expect(stripe.sessions.first { $0.id == sessionID }?.agentID == agent.id)
                 try await page.screenshot(to: Self.screenshotDirectory + "/wallet-checkout.png")
+                // Paying sends Stripe's signed event to the Hub, then the payer back to the success page.
+                stripe.state.withLock { state in
+                    state.returnOrigin = "http://127.0.0.1:\(port)"
+                    state.onPay = { session in
+                        let delivered = try await hub.deliverStripeEvent(stripe.event("checkout.session.completed", sessionID: session.id))
+                        try #require(delivered.json["outcome"] == "credited", "\(delivered.text)")
+                    }
+                }
+                try await page.click("#pay")
+                try await page.waitFor("location.pathname === '/wallet/topup/success'")
+                #expect(try await page.text("main")?.contains("Payment confirmed: 20.00 USDC") == true)
+                try await page.screenshot(to: Self.screenshotDirectory + "/wallet-topup-success.png")
+                try await page.click("main a[href='/wallet']")
+                try await page.waitFor("document.getElementById('balance')?.innerText === '32.50 USDC'")
+                #expect(try await page.text("table")?.contains("Stripe top-up") == true)
             }
         }
     }

@@ -17,6 +17,8 @@ struct WalletController<Store: HubStore>: Sendable {
         router.post("/wallet/login") { request, context in await page { try await login(request, clientAddress: context.clientAddress) } }
         router.post("/wallet/logout") { request, _ in await page { try await logout(request) } }
         router.post("/wallet/topup") { request, _ in await page { try await startTopup(request) } }
+        // Arriving from checkout.stripe.com is a cross-site navigation, so the SameSite=Strict session
+        // cookie is not sent: the page then thanks without details, and its link back (same-site) is signed in.
         router.get("/wallet/topup/success") { request, _ in
             await page {
                 let signedIn = try await signedIn(request)

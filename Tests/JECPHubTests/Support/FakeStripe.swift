@@ -35,6 +35,11 @@ final class FakeStripe: Sendable {
         var requests: [(fields: [String: String], idempotencyKey: String?, authorization: String?)] = []
         /// The next checkout request is answered with this status and body instead.
         var failNext: (status: Int, body: String)?
+        /// What the checkout page's Pay button does before sending the payer back (a test
+        /// delivers the signed `checkout.session.completed` to the Hub here).
+        var onPay: (@Sendable (Session) async throws -> Void)?
+        /// Where payers return: the Hub's real origin, for a test Hub whose public URL has no port.
+        var returnOrigin: String?
     }
 
     let port: Int
@@ -63,6 +68,9 @@ final class FakeStripe: Sendable {
         }
         router.get("/checkout/{id}") { _, context in
             holder.withLock { $0! }.checkoutPage(id: context.parameters.get("id") ?? "")
+        }
+        router.post("/checkout/{id}/pay") { _, context in
+            try await holder.withLock { $0! }.pay(id: context.parameters.get("id") ?? "")
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
@@ -125,11 +133,24 @@ final class FakeStripe: Sendable {
             <!doctype html><html><head><meta charset="utf-8"><title>Fake Stripe Checkout</title>
             <style>body{font:16px system-ui;background:#f6f9fc;margin:40px}main{background:#fff;max-width:420px;margin:auto;padding:24px;border-radius:8px}</style></head>
             <body><main><h1>Fake Stripe Checkout</h1><p id="product">\(session.productName.replacingOccurrences(of: "<", with: "&lt;"))</p>
-            <p id="amount">Pay $\(amount) \(session.currency.uppercased())</p><p id="session">\(session.id)</p></main></body></html>
+            <p id="amount">Pay $\(amount) \(session.currency.uppercased())</p><p id="session">\(session.id)</p>
+            <form method="post" action="/checkout/\(session.id)/pay"><button id="pay" type="submit">Pay</button></form></main></body></html>
             """
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The Pay button: run `onPay`, then send the payer to the session's success URL, as Stripe does.
+    func pay(id: String) async throws -> Response {
+        let (session, onPay, origin) = state.withLock { ($0.sessions[id], $0.onPay, $0.returnOrigin) }
+        guard let session else { return Self.error(404, "No such checkout session") }
+        try await onPay?(session)
+        var target = session.successURL.replacingOccurrences(of: "{CHECKOUT_SESSION_ID}", with: session.id)
+        if let origin, let url = URL(string: target), let path = url.path.isEmpty ? nil : url.path {
+            target = origin + path + (url.query.map { "?" + $0 } ?? "")
+        }
+        return Response(status: .seeOther, headers: [.location: target])
     }
 
     // MARK: Events
