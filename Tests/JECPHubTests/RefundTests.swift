@@ -401,6 +401,25 @@ struct RefundTests {
         }
     }
 
+    @Test("configuration: the refund window, cap, auto-approval and sweep are read and checked")
+    func configuration() throws {
+        func read(_ values: [AbsoluteConfigKey: ConfigValue]) throws(HubConfiguration.Invalid) -> HubConfiguration {
+            try HubConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
+        }
+        let defaults = try read([:])
+        #expect(defaults.settings.refundWindowSeconds == 30 * 86_400 && defaults.settings.refundDailyCap == 10)
+        #expect(defaults.settings.refundAutoApproveSeconds == 72 * 3_600 && defaults.refundSweepSeconds == 60)
+        let set = try read(["jecp.refundWindowDays": 7, "jecp.refundDailyCap": 3, "jecp.refundAutoApproveHours": 0.5, "jecp.refundSweepSeconds": 5.0])
+        #expect(set.settings.refundWindowSeconds == 7 * 86_400 && set.settings.refundDailyCap == 3)
+        #expect(set.settings.refundAutoApproveSeconds == 1_800 && set.refundSweepSeconds == 5)
+        for (values, key) in [(["jecp.refundWindowDays": 0], "JECP_REFUND_WINDOW_DAYS"), (["jecp.refundDailyCap": 0], "JECP_REFUND_DAILY_CAP"),
+                              (["jecp.refundAutoApproveHours": -1.0], "JECP_REFUND_AUTO_APPROVE_HOURS"),
+                              (["jecp.refundSweepSeconds": 0.0], "JECP_REFUND_SWEEP_SECONDS")] as [([AbsoluteConfigKey: ConfigValue], String)] {
+            #expect(throws: HubConfiguration.Invalid.self, "\(key)") { try read(values) }
+            do { _ = try read(values) } catch { #expect(error.description.hasPrefix(key), "\(error.description)") }
+        }
+    }
+
     @Test("the OpenAPI document lists the refund routes")
     func openAPI() async throws {
         try await TestHub.run { hub in
