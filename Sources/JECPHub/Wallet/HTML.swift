@@ -59,7 +59,8 @@ enum HTML {
         """
     }
 
-    /// The security headers of every wallet page: no script, no framing, no caching.
+    /// The security headers of every wallet page: no script, no framing, no caching. (No
+    /// `form-action`: browsers apply it to the top-up form's redirect to Stripe's checkout origin.)
     static let headers: [(name: String, value: String)] = [
         ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
         ("X-Frame-Options", "DENY"),
