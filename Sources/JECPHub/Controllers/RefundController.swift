@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import JECPHubCore
 import JECPModels
+import Logging
 
 /// Refund routes: agents request and read their own; the provider of the capability, or the
 /// operator, approves or denies.
@@ -18,6 +19,7 @@ struct RefundController<Store: HubStore>: Sendable {
             let refund = try await services.pools.background.run { () async throws(JECPError) -> JSONValue in
                 try await services.refunds.request(agent, body: body, now: Timestamps.now())
             }
+            services.logger.info("refund requested", metadata: ["jecp.agent": "\(agent.id)", "jecp.refund": "\(refund["id"]?.stringValue ?? "")"])
             return Response.json(refund, status: 201, headers: noStore)
         }
         router.get("/v1/refunds") { request, _ in
@@ -66,6 +68,8 @@ struct RefundController<Store: HubStore>: Sendable {
         let refund = try await services.pools.background.run { () async throws(JECPError) -> JSONValue in
             try await services.refunds.decide(id: id, approve: approve, by: decider, body: body, now: Timestamps.now())
         }
+        services.logger.info("refund decided", metadata: ["jecp.refund": "\(id)", "jecp.decision": "\(approve ? "approved" : "denied")",
+                                                          "jecp.decided_by": "\(decider.name)"])
         return Response.json(refund, headers: [("Cache-Control", "no-store")])
     }
 }

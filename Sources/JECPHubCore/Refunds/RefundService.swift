@@ -21,7 +21,8 @@ public struct RefundService<Store: HubStore>: Sendable {
         /// The auto-approval service.
         case auto
 
-        var name: String {
+        /// As `decided_by` shows it.
+        public var name: String {
             switch self {
             case .provider(let namespace): "provider:\(namespace)"
             case .operator: "operator"
