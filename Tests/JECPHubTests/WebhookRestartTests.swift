@@ -15,7 +15,7 @@ struct WebhookRestartTests {
         let environment = [
             "HTTP_PORT": "0", "DB_SQLITE_PATH": directory + "/hub.sqlite", "LOG_LEVEL": "info", "JECP_ADMIN_TOKEN": adminToken,
             "JECP_TEST_MODE": "true", "JECP_WEBHOOK_POLL_SECONDS": "0.1", "JECP_WEBHOOK_RETRY_BASE_SECONDS": "1",
-            "JECP_WEBHOOK_RETRY_CAP_SECONDS": "1",
+            "JECP_WEBHOOK_RETRY_CAP_SECONDS": "1", "JECP_WEBHOOK_TIMEOUT_SECONDS": "1",
         ]
         let (process, output) = try HubProcessTests.run([], environment: environment)
         var port: Int?
@@ -79,7 +79,8 @@ struct WebhookRestartTests {
             await inbox.setStatus(200)
             (process, port) = try await Self.start(directory: directory)
             hub = "http://127.0.0.1:\(port)"
-            let events = await inbox.waitFor("r", count: 5, seconds: 20)
+            // An attempt in flight when the process died is leased for 2 × timeout + 5 s: then it is posted again.
+            let events = await inbox.waitFor("r", count: 5, seconds: 30)
             let received = await inbox.received
             #expect(Set(events.map(\.id)).count == 5, "\(events.map(\.id))")
             #expect(events.allSatisfy { $0.type == "wallet.topped_up" } && events.count >= 5)

@@ -28,6 +28,7 @@ public struct WebhookPolicy: Sendable, Equatable {
         return delay.overflow ? retryCapSeconds : min(delay.partialValue, retryCapSeconds)
     }
 
-    /// A lease outlasts one attempt (the receiver's timeout) with room to record the outcome.
-    public var leaseSeconds: Int64 { Int64(timeoutSeconds.rounded(.up)) + 30 }
+    /// A lease outlasts one attempt (the receiver's timeout) with room to record the outcome; it is
+    /// also how long a delivery waits after its node died mid-attempt (25 s by default).
+    public var leaseSeconds: Int64 { Int64(timeoutSeconds.rounded(.up)) * 2 + 5 }
 }
