@@ -41,6 +41,12 @@ struct WebhookTests {
             #expect(id.hasPrefix("jecp_wh_") && secret.hasPrefix("jecp_whsec_"))
             #expect(created.json["status"] == "active" && created.json["consecutive_failures"] == 0 && created.json["last_error"] == .null)
             #expect(created.json["events"] == ["invocation.completed", "wallet.topped_up"])
+            if backend == .sqlite {
+                // Sealed at rest: neither the database nor its write-ahead log holds the secret.
+                let files = [hub.databasePath, hub.databasePath + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+                #expect(files.contains { $0.range(of: Data(id.utf8)) != nil }, "the subscription row is in these files")
+                #expect(files.allSatisfy { $0.range(of: Data(secret.utf8)) == nil })
+            }
 
             let list = try await hub.get("/v1/subscriptions", headers: agent.headers)
             #expect(list.status == 200 && list.json["subscriptions"]?.arrayValue?.count == 1)
