@@ -107,6 +107,27 @@ struct RefundTests {
         }
     }
 
+    @Test("a payable already paid out goes below zero (a clawback): earnings and ledger verify still hold", arguments: StoreBackend.available)
+    func clawback(backend: StoreBackend) async throws {
+        try await Self.withShop(backend: backend) { hub, shop, agent in
+            let transaction = try await hub.charge(agent)
+            // This Hub has no payouts yet: stand one in, moving the whole payable to the outside world.
+            try await hub.sql("INSERT INTO ledger_transactions (id, kind, memo, created_at) VALUES ('payout-1', 'credit', 'payout', \(Timestamps.now()))")
+            try await hub.sql("""
+                INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros) VALUES
+                ('payout-1', 'provider:shop', 'provider_payable', -8500), ('payout-1', 'external:payouts', 'external_funding', 8500)
+                """)
+            #expect(try await hub.payable(shop) == .zero)
+            let refund = try await hub.requestRefund(agent, transaction)
+            #expect(try await hub.post("/v1/refunds/\(refund)/approve", json: [:], headers: shop.bearer).status == 200)
+            #expect(try await hub.balance(agent) == usdc("1"))
+            let earnings = try await hub.get("/v1/providers/me/earnings", headers: shop.bearer)
+            #expect(earnings.status == 200 && earnings.json["payable_usdc"]?.money == usdc("-0.0085"), "\(earnings.text)")
+            #expect(try await hub.ledgerSummary()["global_sum_usdc"]?.money == .zero)
+            try await hub.expectLedgerHolds()
+        }
+    }
+
     @Test("a composite's charge is reversed exactly: the step provider's share and the composite provider's residual both go back",
           arguments: StoreBackend.available)
     func compositeReversal(backend: StoreBackend) async throws {
@@ -179,10 +200,15 @@ struct RefundTests {
                 let transaction = try await hub.charge(agent)
                 let refund = try await hub.requestRefund(agent, transaction)
                 #expect(try await hub.post("/v1/refunds/\(refund)/approve", json: [:], headers: shop.bearer).status == 200)
+                let kept = try await hub.charge(agent)
+                let denied = try await hub.requestRefund(agent, kept)
+                #expect(try await hub.post("/v1/refunds/\(denied)/deny", json: ["note": "it worked"], headers: shop.bearer).status == 200)
                 for name in ["agent", "shop"] {
-                    let received = await inbox.waitFor(name, count: 3)
-                    #expect(Set(received.map(\.type)) == ["refund.requested", "refund.approved", "invocation.refunded"], "\(name): \(received)")
-                    #expect(received.allSatisfy { $0.data["transaction_id"] == .string(transaction) })
+                    let all = await inbox.waitFor(name, count: 5)
+                    let received = all.filter { $0.data["transaction_id"] == .string(transaction) }
+                    #expect(Set(received.map(\.type)) == ["refund.requested", "refund.approved", "invocation.refunded"], "\(name): \(all)")
+                    #expect(all.filter { $0.data["transaction_id"] == .string(kept) }.map(\.type).sorted() == ["refund.denied", "refund.requested"])
+                    #expect(all.first { $0.type == "refund.denied" }?.data["decision_note"] == "it worked")
                     let approved = received.first { $0.type == "refund.approved" }
                     #expect(approved?.data["id"] == .string(refund) && approved?.data["refund_transaction_id"]?.stringValue != nil)
                     let refunded = received.first { $0.type == "invocation.refunded" }
