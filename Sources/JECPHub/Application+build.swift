@@ -93,8 +93,10 @@ private func assemble<Store: HubStore>(
     let outbound = PinnedHTTPClient(logger: logger)
     let urlGuard = URLGuard(policy: settings.testMode ? .testMode : .production, resolver: resolver)
     let transport = OutboundProviderTransport(urlGuard: urlGuard, resolver: resolver, client: outbound)
+    let metrics = HubMetrics()
     let webhookDelivery = WebhookDeliveryService(store: store, transport: OutboundWebhookTransport(urlGuard: urlGuard, client: outbound),
-                                                 secrets: secretBox, policy: configuration.webhooks, logger: logger)
+                                                 secrets: secretBox, policy: configuration.webhooks, logger: logger,
+                                                 observe: { metrics.recordWebhookAttempt($0) })
     let providerCatalog = ProviderCatalogLoader(store: store, directory: catalog.providers, transport: transport, secrets: secretBox,
                                                 settings: settings, pollInterval: .seconds(configuration.catalogPollSeconds), logger: logger)
     let catalogChanged: @Sendable () async -> Void = { await providerCatalog.reload() }
@@ -122,7 +124,7 @@ private func assemble<Store: HubStore>(
         refunds: RefundService(store: store, settings: settings, transport: transport),
         topups: TopupService(store: store, settings: settings, stripe: stripe, logger: logger),
         walletSessions: WalletSessions(keySecret: Array(secrets.keySecret.utf8), secure: configuration.isHTTPS),
-        pools: pools, artifactSigner: artifactSigner, metrics: HubMetrics(), startedAt: .now, logger: logger)
+        pools: pools, artifactSigner: artifactSigner, metrics: metrics, startedAt: .now, logger: logger)
 
     let router = buildRouter(services: services, hsts: configuration.isHTTPS)
     // Connections idle for 60 s are closed (slow-loris defense; a 408 for slow bodies is still to do).

@@ -222,6 +222,9 @@ struct WebhookTests {
             #expect(subscription["consecutive_failures"] == 0 && subscription["last_success_at"]?.stringValue != nil)
             #expect(subscription["last_error"] == "http_500" && subscription["status"] == "active")
             #expect(subscription["recent_deliveries"]?[0]?["attempts"] == 3 && subscription["recent_deliveries"]?[0]?["event_id"] == .string(events[0].id))
+            let metrics = try await hub.get("/metrics").text
+            #expect(metrics.contains(#"jecp_webhook_attempts_total{outcome="retry"} 2"#) && metrics.contains(#"jecp_webhook_attempts_total{outcome="delivered"} 1"#),
+                    "\(metrics.split(separator: "\n").filter { $0.contains("webhook") })")
         }
     }
 

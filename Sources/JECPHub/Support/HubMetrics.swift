@@ -1,3 +1,4 @@
+import JECPHubCore
 import JECPModels
 import Prometheus
 import Synchronization
@@ -41,6 +42,17 @@ final class HubMetrics: Sendable {
             return counter
         }
         counter.increment()
+    }
+
+    /// `jecp_webhook_attempts_total{outcome="delivered|retry|abandoned"}`.
+    func recordWebhookAttempt(_ outcome: DeliveryOutcome) {
+        let label = switch outcome {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .abandoned: "abandoned"
+        }
+        registry.makeCounter(descriptor: Self.counter("webhook_attempts", "Webhook delivery attempts by outcome"), labels: [("outcome", label)])
+            .increment()
     }
 
     func exposition() -> [UInt8] {

@@ -12,15 +12,18 @@ public struct WebhookDeliveryService<Store: HubStore>: Service {
     let secrets: SecretBox
     let policy: WebhookPolicy
     let logger: Logger
+    /// Told how every attempt ended (the Hub counts them for `/metrics`).
+    let observe: @Sendable (DeliveryOutcome) -> Void
     let clock: @Sendable () -> Int64
 
     public init(store: Store, transport: any WebhookTransport, secrets: SecretBox, policy: WebhookPolicy, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Timestamps.now() }) {
+                observe: @escaping @Sendable (DeliveryOutcome) -> Void = { _ in }, clock: @escaping @Sendable () -> Int64 = { Timestamps.now() }) {
         self.store = store
         self.transport = transport
         self.secrets = secrets
         self.policy = policy
         self.logger = logger
+        self.observe = observe
         self.clock = clock
     }
 
@@ -64,6 +67,7 @@ public struct WebhookDeliveryService<Store: HubStore>: Service {
 
     func attempt(_ delivery: ClaimedDelivery) async {
         let outcome = await post(delivery)
+        observe(outcome)
         var metadata: Logger.Metadata = ["jecp.event_id": "\(delivery.eventID)", "jecp.subscription_id": "\(delivery.subscriptionID)",
                                          "jecp.attempt": "\(delivery.attempts + 1)"]
         switch outcome {
