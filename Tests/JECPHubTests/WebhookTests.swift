@@ -218,7 +218,9 @@ struct WebhookTests {
             #expect(events.map(\.type) == ["wallet.topped_up"])
             #expect(Date().timeIntervalSince(started) >= 2, "two failures wait 1 s, then 2 s")
             #expect(await inbox.hits == 3)
-            let subscription = try await hub.subscription(hook, headers: agent.headers) { $0["recent_deliveries"]?[0]?["status"] == "delivered" }
+            let subscription = try await hub.subscription(hook, headers: agent.headers) {
+                $0["recent_deliveries"]?[0]?["status"] == "delivered" && $0["last_success_at"]?.stringValue != nil
+            }
             #expect(subscription["consecutive_failures"] == 0 && subscription["last_success_at"]?.stringValue != nil)
             #expect(subscription["last_error"] == "http_500" && subscription["status"] == "active")
             #expect(subscription["recent_deliveries"]?[0]?["attempts"] == 3 && subscription["recent_deliveries"]?[0]?["event_id"] == .string(events[0].id))
@@ -237,7 +239,9 @@ struct WebhookTests {
             let hook = try await hub.subscribe(base + "/a", events: ["wallet.topped_up"], headers: agent.headers, inbox: inbox, name: "a")
             await inbox.setStatus(500)
             try await hub.credit(agent, "1")
-            let paused = try await hub.subscription(hook, headers: agent.headers) { $0["status"] == "paused" }
+            let paused = try await hub.subscription(hook, headers: agent.headers) {
+                $0["status"] == "paused" && $0["recent_deliveries"]?[0]?["status"] == "abandoned"
+            }
             #expect(paused["status"] == "paused" && paused["consecutive_failures"] == 3)
             #expect(paused["last_error"] == "max_attempts: 3 attempts failed; last: http_500")
             #expect(paused["paused_reason"]?.stringValue?.hasPrefix("consecutive_failures: 3") == true)
@@ -291,7 +295,10 @@ struct WebhookTests {
                 await dns.set("hooks.test", [.a("10.0.0.7")])
                 try await hub.credit(agent, "1")
                 func topup(_ json: JSONValue) -> JSONValue? { json["recent_deliveries"]?.arrayValue?.first { $0["type"] == "wallet.topped_up" } }
-                let blocked = try await hub.subscription(hook, headers: agent.headers) { topup($0)?["status"] == "abandoned" }
+                // The subscription and its deliveries are two reads: wait until both show the outcome.
+                let blocked = try await hub.subscription(hook, headers: agent.headers) {
+                    topup($0)?["status"] == "abandoned" && $0["consecutive_failures"] == 1
+                }
                 let delivery = topup(blocked)
                 #expect(delivery?["status"] == "abandoned" && delivery?["attempts"] == 1, "\(blocked)")
                 #expect(delivery?["last_error"]?.stringValue?.hasPrefix("url_blocked_ssrf: resolved_to_deny_cidr") == true)
