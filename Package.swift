@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "JECPCLITests",
             dependencies: [
-                "jecp", "jecp-example-provider", "JECPModels", "JECPHub", "JECPBuiltins",
+                "jecp", "jecp-example-provider", "JECPModels", "JECPHub", "JECPBuiltins", "JECPTestProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -199,6 +199,8 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Child processes for tests on posix_spawn (Foundation's Process.run can crash on Linux; see the file).
+        .target(name: "JECPTestProcess", dependencies: [], path: "Tests/Support/JECPTestProcess"),
         // Starts a throwaway PostgreSQL cluster from the installed server binaries, for the tests that need one.
         .target(name: "JECPTestPostgres", dependencies: [], path: "Tests/Support/JECPTestPostgres"),
         // An authoritative DNS server on loopback with answers a test sets (and changes) at will.
@@ -225,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "JECPProviderKitTests",
             dependencies: [
-                "JECPProviderKit", "JECPModels", "JECPSchema",
+                "JECPProviderKit", "JECPModels", "JECPSchema", "JECPTestProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -239,12 +241,12 @@ let package = Package(
         .testTarget(name: "JECPModelsTests", dependencies: ["JECPModels"]),
         .testTarget(name: "JECPHubCoreTests", dependencies: ["JECPHubCore", "JECPModels"]),
         .testTarget(name: "JECPSchemaTests", dependencies: ["JECPSchema", "JECPModels"]),
-        .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore"]),
+        .testTarget(name: "JECPBuiltinsTests", dependencies: ["JECPBuiltins", "JECPSchema", "JECPHubCore", "JECPTestProcess"]),
         .testTarget(
             name: "JECPHubTests",
             dependencies: [
                 "JECPHub", "JECPHubCore", "JECPStoreSQLite", "JECPStorePostgres", "JECPModels",
-                "JECPBuiltins", "JECPSchema", "JECPTestPostgres", "JECPTestDNS", "JECPOutbound", "JECPManifest", "JECPProviderKit",
+                "JECPBuiltins", "JECPSchema", "JECPTestPostgres", "JECPTestDNS", "JECPTestProcess", "JECPOutbound", "JECPManifest", "JECPProviderKit",
                 "jecp-example-provider",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import Testing
 @testable import JECPBuiltins
 
@@ -231,20 +232,12 @@ private enum Poppler {
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("doc.pdf")
         try pdf.write(to: input)
-        let process = Process()
-        process.executableURL = try tool(name)
-        process.arguments = args + [input.path] + (output.map { [dir.appendingPathComponent($0).path] } ?? [])
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(name) exited with \(process.terminationStatus): \(err)")
+        let result = try ChildProcess.run(try tool(name).path, args + [input.path] + (output.map { [dir.appendingPathComponent($0).path] } ?? []))
+        let err = String(decoding: result.errors, as: UTF8.self)
+        #expect(result.status == 0, "\(name) exited with \(result.status): \(err)")
         #expect(err.isEmpty, "\(name) reported: \(err)")
         if let output { return try Data(contentsOf: dir.appendingPathComponent(output)) }
-        return out
+        return Data(result.output)
     }
 
     static func info(_ pdf: Data) throws -> Info {

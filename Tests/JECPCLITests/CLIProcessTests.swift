@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import JECPTestProcess
 import JECPModels
 import Testing
 #if canImport(FoundationNetworking)
@@ -415,15 +416,7 @@ import FoundationNetworking
     }
 
     static func pdfinfo(_ path: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pdfinfo", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let pdfinfo = try ChildProcess.run("/usr/bin/env", ["pdfinfo", path])
+        return (pdfinfo.status, String(decoding: pdfinfo.output + pdfinfo.errors, as: UTF8.self))
     }
 }

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import JECPTestProcess
 import JECPModels
 import Testing
 #if canImport(FoundationNetworking)
@@ -125,17 +126,11 @@ enum ExampleProvider {
         try await body(try #require(port, "the example provider did not start"))
     }
 
-    private static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, URL) {
+    private static func start(_ arguments: [String], environment: [String: String]) throws -> (ChildProcess, URL) {
         let executable = try #require(executable, "jecp-example-provider is not built next to the test bundle")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-example-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(executable.path, arguments, environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 },
+                                       output: .file(output.path), errors: .null)
         return (process, output)
     }
 }

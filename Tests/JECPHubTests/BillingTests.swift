@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import JECPTestPostgres
 import Testing
@@ -138,15 +139,8 @@ enum PopplerText {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-\(UUID().uuidString).pdf")
         try pdf.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-enc", "UTF-8", file.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+        let pdftotext = try ChildProcess.run(path, ["-enc", "UTF-8", file.path, "-"])
+        #expect(pdftotext.status == 0)
+        return String(decoding: pdftotext.output, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import JECPSchema
 import Testing
@@ -190,16 +191,10 @@ import Testing
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString).json")
             try Data(response.bytes).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import sys,json; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "openapi-spec-validator: \(output)")
+            let validator = try ChildProcess.run("/usr/bin/env", [
+                "python3", "-c", "import sys,json; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file.path,
+            ])
+            #expect(validator.status == 0, "openapi-spec-validator: \(String(decoding: validator.output + validator.errors, as: UTF8.self))")
         }
     }
 }

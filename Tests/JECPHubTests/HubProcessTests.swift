@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -14,33 +15,20 @@ import FoundationNetworking
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    final class Output: @unchecked Sendable {
-        // Guarded by `lock`; written by the pipe's reader, read by the test.
-        private let lock = NSLock()
-        private var text = ""
-        func append(_ data: Data) { lock.withLock { text += String(decoding: data, as: UTF8.self) } }
-        var value: String { lock.withLock { text } }
+    /// What a started Hub printed (standard output and error together).
+    struct Output: Sendable {
+        let child: ChildProcess
+        var value: String { child.outputText }
     }
 
-    static func run(_ arguments: [String], environment: [String: String], executable: URL? = nil) throws -> (Process, Output) {
+    static func run(_ arguments: [String], environment: [String: String], executable: URL? = nil) throws -> (ChildProcess, Output) {
         let path = try #require(executable ?? Self.executable, "jecp-hub is not built next to the test bundle")
-        let process = Process()
-        process.executableURL = path
-        process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = Output()
-        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
-        try process.run()
-        return (process, output)
+        let child = try ChildProcess(path.path, arguments, environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }, errors: .toOutput)
+        return (child, Output(child: child))
     }
 
-    static func waitForExit(_ process: Process, seconds: Double = 20) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        return !process.isRunning
+    static func waitForExit(_ process: ChildProcess, seconds: Double = 20) async -> Bool {
+        await process.waitForExit(seconds: seconds)
     }
 
     @Test func servesVerifiesAndShutsDownGracefully() async throws {

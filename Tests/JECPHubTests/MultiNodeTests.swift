@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import JECPTestPostgres
 import Testing
@@ -40,7 +41,7 @@ struct MultiNodeTests {
         var headers: [String: String] { ["X-Agent-ID": id, "X-API-Key": key] }
     }
 
-    static func start(environment: [String: String]) async throws -> (Process, HubProcessTests.Output, Node) {
+    static func start(environment: [String: String]) async throws -> (ChildProcess, HubProcessTests.Output, Node) {
         let (process, output) = try HubProcessTests.run([], environment: environment)
         for _ in 0..<600 {
             if let line = output.value.split(separator: "\n").first(where: { $0.contains("JECP Hub listening on http://127.0.0.1:") }),
@@ -95,7 +96,7 @@ struct MultiNodeTests {
             #expect(output.value.contains("the database schema is up to date"))
         }
         let applied = try await TestPostgres.shared.psql(database: database, "SELECT string_agg(version, ',' ORDER BY version) FROM jecp_schema_migrations")
-        #expect(applied == "v1-core,v2-settle-at-snapshot,v3-providers")
+        #expect(applied == "v1-core,v2-settle-at-snapshot,v3-providers,v4-money-events")
     }
 
     @Test func twoNodesShareIdempotencyNoncesRateLimitsAndMoney() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import Testing
 
@@ -88,14 +89,7 @@ enum Poppler {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("jecp-\(UUID().uuidString).pdf")
         try pdf.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pdfinfo", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = String(decoding: try ChildProcess.run("/usr/bin/env", ["pdfinfo", file.path]).output, as: UTF8.self)
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Pages:") })
         return try #require(Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import Testing
 #if canImport(FoundationNetworking)
@@ -11,7 +12,7 @@ import FoundationNetworking
 struct WebhookRestartTests {
     static let adminToken = "restart-admin-token-0123456789"
 
-    static func start(directory: String) async throws -> (Process, Int) {
+    static func start(directory: String) async throws -> (ChildProcess, Int) {
         let environment = [
             "HTTP_PORT": "0", "DB_SQLITE_PATH": directory + "/hub.sqlite", "LOG_LEVEL": "info", "JECP_ADMIN_TOKEN": adminToken,
             "JECP_TEST_MODE": "true", "JECP_WEBHOOK_POLL_SECONDS": "0.1", "JECP_WEBHOOK_RETRY_BASE_SECONDS": "1",
@@ -80,7 +81,7 @@ struct WebhookRestartTests {
             (process, port) = try await Self.start(directory: directory)
             hub = "http://127.0.0.1:\(port)"
             // An attempt in flight when the process died is leased for 2 × timeout + 5 s: then it is posted again.
-            let events = await inbox.waitFor("r", count: 5, seconds: 30)
+            let events = await inbox.waitForDistinct("r", count: 5, seconds: 45)
             let received = await inbox.received
             #expect(Set(events.map(\.id)).count == 5, "\(events.map(\.id))")
             #expect(events.allSatisfy { $0.type == "wallet.topped_up" } && events.count >= 5)

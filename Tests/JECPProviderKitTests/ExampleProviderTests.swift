@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import Hummingbird
 import HummingbirdTesting
 import JECPModels
@@ -29,16 +30,9 @@ import Testing
     }
 
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: Data) {
-        let process = Process()
-        process.executableURL = try Self.requireBinary()
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
+        let child = try ChildProcess(try Self.requireBinary().path, arguments, errors: .null)
+        child.waitUntilExit()
+        return (child.terminationStatus, Data(child.standardOutput))
     }
 
     @Test func theManifestCommandPrintsAValidManifest() throws {
@@ -65,25 +59,12 @@ import Testing
 
     /// Starts the server on an ephemeral loopback port and runs `body` against it.
     func withRunningExample(_ body: @escaping @Sendable (TestClient) async throws -> Void) async throws {
-        let process = Process()
-        process.executableURL = try Self.requireBinary()
-        process.arguments = []
         var environment = ProcessInfo.processInfo.environment
         environment["JECP_PROVIDER_SECRET"] = testSecret
         environment["PORT"] = "0"
         environment["HOST"] = "127.0.0.1"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let printed = Mutex(Data())
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            printed.withLock { $0.append(data) }
-        }
-        try process.run()
+        let process = try ChildProcess(try Self.requireBinary().path, [], environment: environment, errors: .null)
         defer {
-            output.fileHandleForReading.readabilityHandler = nil
             process.terminate()
             process.waitUntilExit()
         }
@@ -91,7 +72,7 @@ import Testing
         var line = ""
         while !line.hasSuffix("\n"), ContinuousClock.now < deadline, process.isRunning {
             try await Task.sleep(for: .milliseconds(20))
-            line = printed.withLock { String(decoding: $0, as: UTF8.self) }
+            line = process.outputText
         }
         #expect(line.hasPrefix("jecp-example-provider listening on 127.0.0.1:"))
         let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last ?? ""))

@@ -1,4 +1,5 @@
 import Foundation
+import JECPTestProcess
 import JECPModels
 import Testing
 
@@ -36,39 +37,18 @@ struct CLIProcess: Sendable {
     }
 
     /// Runs `jecp arguments` (with `--hub` when this user has one) and waits for it to exit.
-    /// Output goes to files, not pipes: a large `--json` document can never block the child.
     func run(_ arguments: [String], hubFlag: Bool = true, environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
         let path = try #require(Self.executable, "jecp is not built next to the test bundle")
-        let scratch = home + "/run-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        _ = FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
-        _ = FileManager.default.createFile(atPath: scratch + "/in", contents: Data((stdin ?? "").utf8))
-        let process = Process()
-        process.executableURL = path
-        process.arguments = arguments + (hubFlag && hub != nil ? ["--hub", hub!] : [])
-        process.environment = ["XDG_CONFIG_HOME": home, "HOME": home, "PATH": "/usr/bin:/bin", "TERM": "dumb"].merging(environment) { $1 }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/out"))
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/err"))
-        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch + "/in"))
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        // Poll instead of waitUntilExit: blocking a cooperative thread could starve the in-process Hub.
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            process.terminate()
+        let child = try ChildProcess(path.path, arguments + (hubFlag && hub != nil ? ["--hub", hub!] : []),
+                                     environment: ["XDG_CONFIG_HOME": home, "HOME": home, "PATH": "/usr/bin:/bin", "TERM": "dumb"].merging(environment) { $1 },
+                                     input: .bytes(Array((stdin ?? "").utf8)))
+        // Wait without blocking a cooperative thread, which could starve the in-process Hub.
+        if !(await child.waitForExit(seconds: 120)) {
+            child.terminate()
             Issue.record("jecp \(arguments.joined(separator: " ")) did not finish in 120 s")
+            _ = await child.waitForExit()
         }
-        try? output.close()
-        try? errors.close()
-        try? input.close()
-        let stdout = String(decoding: FileManager.default.contents(atPath: scratch + "/out") ?? Data(), as: UTF8.self)
-        let stderr = String(decoding: FileManager.default.contents(atPath: scratch + "/err") ?? Data(), as: UTF8.self)
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        return Result(status: child.terminationStatus, stdout: child.outputText, stderr: child.errorText)
     }
 
     /// Registers an agent and returns its id and key.

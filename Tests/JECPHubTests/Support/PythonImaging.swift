@@ -1,23 +1,13 @@
 import Foundation
+import JECPTestProcess
 import Testing
 
 /// PNG files written and read by Python's `zlib` and `struct`, independent of our codec.
 enum PythonImaging {
     static func run(_ script: String, input: Data = Data()) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 failed")
-        return data
+        let python = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script], input: .bytes(Array(input)))
+        try #require(python.status == 0, "python3 failed: \(String(decoding: python.errors, as: UTF8.self))")
+        return Data(python.output)
     }
 
     static let chunk = """

@@ -53,6 +53,13 @@ actor WebhookInbox {
         while events(name).count < count, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         return events(name)
     }
+
+    /// Waits for `count` different events (an at-least-once repeat does not count twice).
+    func waitForDistinct(_ name: String, count: Int, seconds: Double = 15) async -> [WebhookEvent] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Set(events(name).map(\.id)).count < count, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        return events(name)
+    }
 }
 
 enum WebhookReceiver {
