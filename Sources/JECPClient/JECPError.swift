@@ -102,6 +102,22 @@ extension JECPError.Code {
     public static let x402SettlementTimeout = Self(rawValue: "X402_SETTLEMENT_TIMEOUT")
     public static let x402FacilitatorUnreachable = Self(rawValue: "X402_FACILITATOR_UNREACHABLE")
     public static let x402SettlementReused = Self(rawValue: "X402_SETTLEMENT_REUSED")
+    // Top-ups (Stripe Checkout).
+    public static let topupNotEnabled = Self(.topupNotEnabled)
+    public static let paymentProcessorError = Self(.paymentProcessorError)
+    public static let paymentProcessorUnavailable = Self(.paymentProcessorUnavailable)
+    // Refunds.
+    public static let transactionNotFound = Self(.transactionNotFound)
+    public static let refundNotACharge = Self(.refundNotACharge)
+    public static let refundWindowExpired = Self(.refundWindowExpired)
+    public static let refundAlreadyRequested = Self(.refundAlreadyRequested)
+    public static let refundDailyCap = Self(.refundDailyCap)
+    public static let refundReasonInvalid = Self(.refundReasonInvalid)
+    public static let refundNotFound = Self(.refundNotFound)
+    public static let refundAlreadyDecided = Self(.refundAlreadyDecided)
+    // Webhook subscriptions.
+    public static let subscriptionNotFound = Self(.subscriptionNotFound)
+    public static let subscriptionLimitReached = Self(.subscriptionLimitReached)
     // §3.5 throttling.
     public static let rateLimited = Self(.rateLimited)
     public static let rotation24hCap = Self(.rotation24hCap)

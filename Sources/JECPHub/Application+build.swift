@@ -89,7 +89,7 @@ private func assemble<Store: HubStore>(
     let hasher = KeyHasher(secret: Array(secrets.keySecret.utf8))
     let artifactSigner = ArtifactSigner(secret: Array(secrets.keySecret.utf8))
     let secretBox = SecretBox(keySecret: Array(secrets.keySecret.utf8))
-    let resolver = DNSResolver(servers: configuration.dnsServers)
+    let resolver = DNSResolver(servers: configuration.dnsServers, timeout: .milliseconds(Int64(configuration.dnsTimeoutSeconds * 1000)))
     let outbound = PinnedHTTPClient(logger: logger)
     let urlGuard = URLGuard(policy: settings.testMode ? .testMode : .production, resolver: resolver)
     let transport = OutboundProviderTransport(urlGuard: urlGuard, resolver: resolver, client: outbound)

@@ -27,6 +27,8 @@ public struct HubConfiguration: Sendable {
     public var languageModel: LanguageModelConfiguration?
     /// `JECP_DNS_SERVERS`: nameservers for provider URL checks and DNS proofs; the system's when empty.
     public var dnsServers: [DNSServer]
+    /// How long one nameserver gets to answer one query (two rounds over the list).
+    public var dnsTimeoutSeconds: Double
     /// How often a node looks for provider and manifest changes made on other nodes.
     public var catalogPollSeconds: Double
     /// Wallet top-ups through Stripe Checkout; nil leaves top-up disabled (503 TOPUP_NOT_ENABLED).
@@ -132,6 +134,10 @@ public struct HubConfiguration: Sendable {
             }
         } else {
             dnsServers = DNSServers.system()
+        }
+        dnsTimeoutSeconds = reader.double(forKey: "jecp.dnsTimeoutSeconds", default: 2)
+        guard dnsTimeoutSeconds > 0, dnsTimeoutSeconds <= 60 else {
+            throw Invalid(description: "JECP_DNS_TIMEOUT_SECONDS must be in (0, 60], got \(dnsTimeoutSeconds)")
         }
         catalogPollSeconds = reader.double(forKey: "jecp.catalogPollSeconds", default: 2)
         guard catalogPollSeconds > 0, catalogPollSeconds <= 3600 else {

@@ -75,10 +75,10 @@ import Testing
                 #expect(payment.topupURL?.hasSuffix("/api/agent/topup") == true)
                 #expect(payment.documentationURL?.hasSuffix("/errors/payment_required") == true)
 
-                // The Hub has no top-up route yet: a 404 NOT_FOUND, as a typed error.
+                // This Hub has no Stripe keys: a 503 TOPUP_NOT_ENABLED, as a typed error.
                 let topup = try #require(await failure { try await client.topup(amount: 5) })
-                #expect(topup.code == .notFound)
-                #expect(topup.status == 404)
+                #expect(topup.code == .topupNotEnabled)
+                #expect(topup.status == 503)
 
                 try await LiveHub.credit(base, agentID: registration.agentID, amount: "1.00")
                 let paid = try await client.invoke("content-factory", "text-stats", input: ["text": "Paid now."],

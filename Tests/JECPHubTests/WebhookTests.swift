@@ -285,6 +285,7 @@ struct WebhookTests {
         try await WebhookReceiver.serve(inbox) { port in
             var settings = Self.settings
             settings["jecp.dnsServers"] = .init(.string("\(server.host):\(server.port)"), isSecret: false)
+            settings["jecp.dnsTimeoutSeconds"] = 20.0
             try await TestHub.run(settings) { hub in
                 await dns.set("hooks.test", [.a("127.0.0.1")])
                 let agent = try await hub.register()

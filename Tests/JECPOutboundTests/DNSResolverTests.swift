@@ -8,7 +8,7 @@ import Testing
     @Test func resolvesAAndAAAA() async throws {
         try await withTestDNS { dns async throws in
             await dns.set("host.test", [.a("192.0.2.1"), .aaaa("2001:db8::1"), .a("192.0.2.2")])
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             let addresses = try await resolver.addresses(of: "host.test")
             #expect(addresses == ["192.0.2.1", "192.0.2.2", "2001:db8::1"].map { IPAddress($0)! })
             // Names are case-insensitive and may be written fully qualified.
@@ -21,7 +21,7 @@ import Testing
         try await withTestDNS { dns async throws in
             await dns.set("v6only.test", [.aaaa("2001:db8::5")])
             await dns.set("v4only.test", [.a("192.0.2.5")])
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             #expect(try await resolver.addresses(of: "v6only.test") == [IPAddress("2001:db8::5")!])
             #expect(try await resolver.addresses(of: "v4only.test") == [IPAddress("192.0.2.5")!])
         }
@@ -35,7 +35,7 @@ import Testing
             await dns.set("loop-a.test", [.cname("loop-b.test")])
             await dns.set("loop-b.test", [.cname("loop-a.test")])
             await dns.set("dangling.test", [.cname("nowhere.test")])
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             #expect(try await resolver.addresses(of: "www.test") == [IPAddress("192.0.2.10")!, IPAddress("2001:db8::10")!])
             #expect(await dnsError { () async throws(DNSError) in try await resolver.addresses(of: "loop-a.test") } == .noRecords)
             #expect(await dnsError { () async throws(DNSError) in try await resolver.addresses(of: "dangling.test") } == .noRecords)
@@ -47,7 +47,7 @@ import Testing
             let long = String(repeating: "k", count: 255)
             await dns.set("_jecp.host.test", [.txt(["v=jecp1; ", "key=abc"]), .txt(["other"]), .txt([long, long])])
             await dns.set("alias-txt.test", [.cname("_jecp.host.test")])
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             let expected = ["v=jecp1; key=abc", "other", long + long]
             #expect(try await resolver.txt("_jecp.host.test") == expected)
             #expect(try await resolver.txt("alias-txt.test") == expected)
@@ -59,7 +59,7 @@ import Testing
     @Test func reportsMissingNamesAndRecords() async throws {
         try await withTestDNS { dns async throws in
             await dns.set("txt-only.test", [.txt(["x"])])
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             let missing = await dnsError { () async throws(DNSError) in try await resolver.addresses(of: "missing.test") }
             #expect(missing == .nameNotFound)
             #expect(missing?.reason == "nxdomain")
@@ -111,7 +111,7 @@ import Testing
                 await first.silence("svc.test")
                 await second.set("svc.test", [.a("192.0.2.30")])
                 // One attempt with time to spare, so a loaded machine cannot turn the second server's answer into a retry.
-                let resolver = DNSResolver(servers: [await first.server, await second.server], timeout: .seconds(3), attempts: 1)
+                let resolver = DNSResolver(servers: [await first.server, await second.server], timeout: .seconds(8), attempts: 1)
                 #expect(try await resolver.addresses(of: "svc.test") == [IPAddress("192.0.2.30")!])
                 #expect(await first.queryCount("svc.test") == 2)
                 #expect(await second.queryCount("svc.test") == 2)
@@ -124,11 +124,11 @@ import Testing
             try await withTestDNS { second async throws in
                 await first.fail("svc.test", rcode: 2)
                 await second.set("svc.test", [.a("192.0.2.32")])
-                let alone = DNSResolver(servers: [await first.server], attempts: 1)
+                let alone = DNSResolver.patient([await first.server])
                 let error = await dnsError { () async throws(DNSError) in try await alone.addresses(of: "svc.test") }
                 #expect(error == .serverFailure(rcode: 2))
                 #expect(error?.reason == "server_failure")
-                let both = DNSResolver(servers: [await first.server, await second.server])
+                let both = DNSResolver.patient([await first.server, await second.server])
                 #expect(try await both.addresses(of: "svc.test") == [IPAddress("192.0.2.32")!])
                 await first.fail("refused.test", rcode: 5)
                 let refused = await dnsError { () async throws(DNSError) in try await alone.txt("refused.test") }
@@ -154,7 +154,7 @@ import Testing
         try await withTestDNS { dns async throws in
             await dns.set("spoofed.test", [.a("192.0.2.40")])
             await dns.spoofWrongIDFirst("spoofed.test")
-            let resolver = DNSResolver(servers: [await dns.server])
+            let resolver = DNSResolver.patient([await dns.server])
             #expect(try await resolver.addresses(of: "spoofed.test") == [IPAddress("192.0.2.40")!])
         }
     }

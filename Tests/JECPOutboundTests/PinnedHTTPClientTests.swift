@@ -31,7 +31,7 @@ final class HitCounter: Sendable {
         try await withTestDNS { dns async throws in
             try await withHTTPServer(router) { port async throws in
                 await dns.setSequence("rebind.test", [[.a("127.0.0.1")], [.a("169.254.169.254")]])
-                let urlGuard = URLGuard(policy: .testMode, resolver: DNSResolver(servers: [await dns.server]))
+                let urlGuard = URLGuard(policy: .testMode, resolver: DNSResolver.patient([await dns.server]))
                 let target = try await urlGuard.check("http://rebind.test:\(port)/x", field: "endpoint_url")
                 #expect(target.address == IPAddress("127.0.0.1"))
                 #expect(target.url == "http://rebind.test:\(port)/x")
@@ -189,7 +189,7 @@ final class HitCounter: Sendable {
         try await withTestDNS { dns async throws in
             await dns.set("one.test", [.a("127.0.0.1")])
             try await withHTTPServer(router) { port async throws in
-                let urlGuard = URLGuard(policy: .testMode, resolver: DNSResolver(servers: [await dns.server]))
+                let urlGuard = URLGuard(policy: .testMode, resolver: DNSResolver.patient([await dns.server]))
                 let one = try await urlGuard.check("http://one.test:\(port)/", field: "f")
                 try await withPinnedClient(idleEviction: .milliseconds(50)) { client async throws in
                     func get(_ target: CheckedURL) async throws -> String {

@@ -85,3 +85,12 @@ func dnsError<T>(_ body: () async throws(DNSError) -> T) async -> DNSError? {
         return error
     }
 }
+
+extension DNSResolver {
+    /// For tests that expect an answer from the loopback server: one long round, so a machine too
+    /// busy to deliver the reply in the default 2 s neither fails the test nor asks again (which
+    /// would consume the next answer of a sequence).
+    static func patient(_ servers: [DNSServer]) -> DNSResolver {
+        DNSResolver(servers: servers, timeout: .seconds(30), attempts: 1)
+    }
+}

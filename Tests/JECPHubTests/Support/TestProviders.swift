@@ -77,7 +77,9 @@ extension TestHub {
     static func providerSettings(dns: TestDNSServer) async -> [String: ConfigValue] {
         let server = await dns.server
         return ["jecp.testMode": true, "jecp.dnsServers": .init(.string("\(server.host):\(server.port)"), isSecret: false),
-                "jecp.streamIdleTimeoutSeconds": 1.5]
+                "jecp.streamIdleTimeoutSeconds": 1.5,
+                // The loopback DNS server answers at once; a loaded test machine may not deliver it in 2 s.
+                "jecp.dnsTimeoutSeconds": 20.0]
     }
 
     func registerProvider(_ namespace: String, host: String, dns: TestDNSServer, address: String = "127.0.0.1") async throws -> TestProviderAccount {
