@@ -26,7 +26,7 @@ extension SQLiteStore {
 
     /// The row and its version, which every `UPDATE agents` increments (it orders cache updates).
     static func fetchVersionedAgent(_ db: Database, id: String) throws -> AgentCache.Versioned? {
-        try Row.fetchOne(db, sql: "SELECT \(agentColumns) FROM agents WHERE id = ?", arguments: [id]).map { row in
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(agentColumns) FROM agents WHERE id = ?"), arguments: [id]).map { row in
             AgentCache.Versioned(record: agentRecord(row), version: row["version"])
         }
     }

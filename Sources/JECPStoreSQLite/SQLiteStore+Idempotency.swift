@@ -5,8 +5,7 @@ import JECPModels
 
 extension SQLiteStore {
     static func fetchIdempotency(_ db: Database, agentID: String, key: String, now: Int64) throws -> IdempotencyRecord? {
-        try Row.fetchOne(
-            db, sql: "SELECT fingerprint, status_code, body, created_at FROM idempotency_records WHERE agent_id = ? AND key = ? AND expires_at > ?",
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT fingerprint, status_code, body, created_at FROM idempotency_records WHERE agent_id = ? AND key = ? AND expires_at > ?"),
             arguments: [agentID, key, now]
         ).map { row in
             IdempotencyRecord(fingerprint: Array(row["fingerprint"] as Data), statusCode: row["status_code"], body: Array(row["body"] as Data),

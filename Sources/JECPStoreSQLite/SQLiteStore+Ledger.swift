@@ -6,8 +6,7 @@ import JECPModels
 extension SQLiteStore {
     static func insertEntry(_ db: Database, transaction: String, account: LedgerAccount, amount: Int64, balanceAfter: Int64? = nil) throws {
         guard amount != 0 else { return }
-        try db.execute(
-            sql: "INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO ledger_entries (transaction_id, account, account_class, amount_micros, balance_after_micros) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [transaction, account.name, account.accountClass.rawValue, amount, balanceAfter])
     }
 
@@ -51,10 +50,15 @@ extension SQLiteStore {
     public func completeInvocation(_ invocation: CompletedInvocation, render: @escaping @Sendable (Billing) -> [UInt8])
         async throws(StoreError) -> CompletionOutcome
     {
-        let (outcome, updated) = try await write { db in try Self.settle(db, invocation, render: render) }
+        let (outcome, updated) = try await settlements.submit(PendingSettlement(invocation: invocation, render: render))
         if let updated { agents.remember(updated) }
         if case .completed = outcome { try await releaseRequest(agentID: invocation.agentID, key: invocation.idempotencyKey) }
         return outcome
+    }
+
+    struct PendingSettlement: Sendable {
+        let invocation: CompletedInvocation
+        let render: @Sendable (Billing) -> [UInt8]
     }
 
     static func settle(_ db: Database, _ invocation: CompletedInvocation, render: (Billing) -> [UInt8]) throws
@@ -71,25 +75,22 @@ extension SQLiteStore {
         var freeCalls = agent.freeCallsRemaining
         var transactionID: String?
         if method == .freeCall, freeCalls > 0 {
-            try db.execute(sql: "UPDATE agents SET free_calls_remaining = free_calls_remaining - 1, total_calls = total_calls + 1, version = version + 1 WHERE id = ?",
-                           arguments: [agent.id])
+            try db.cachedStatement(sql: "UPDATE agents SET free_calls_remaining = free_calls_remaining - 1, total_calls = total_calls + 1, version = version + 1 WHERE id = ?").execute(arguments: [agent.id])
             freeCalls -= 1
         } else {
             if method == .freeCall { method = .wallet }  // the last free call went to a concurrent request
             // The cached view may have been stale: refresh it with what the transaction saw.
             guard balance >= price else { return (.insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls), versioned) }
-            try db.execute(sql: "UPDATE agents SET balance_micros = balance_micros - ?, total_calls = total_calls + 1, version = version + 1 WHERE id = ? AND balance_micros >= ?",
-                           arguments: [price, agent.id, price])
+            try db.cachedStatement(sql: "UPDATE agents SET balance_micros = balance_micros - ?, total_calls = total_calls + 1, version = version + 1 WHERE id = ? AND balance_micros >= ?").execute(arguments: [price, agent.id, price])
             guard db.changesCount == 1 else { return (.insufficientFunds(balance: agent.balance, freeCallsRemaining: freeCalls), versioned) }
             balance -= price
             if price > 0 {
                 transactionID = invocation.transactionID
                 let split = RevenueSplit(price: invocation.price)
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO ledger_transactions (id, kind, agent_id, invocation_id, memo, capability, action, created_at)
                         VALUES (?, 'charge', ?, ?, ?, ?, ?, ?)
-                        """,
+                        """).execute(
                     arguments: [invocation.transactionID, agent.id, invocation.invocationID, "\(invocation.capability)/\(invocation.action)",
                                 invocation.capability, invocation.action, invocation.now])
                 try insertEntry(db, transaction: invocation.transactionID, account: .wallet(agent.id), amount: -price, balanceAfter: balance)
@@ -100,11 +101,10 @@ extension SQLiteStore {
                 try insertEntry(db, transaction: invocation.transactionID, account: .paymentFees, amount: split.payment.micros)
             }
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO invocations (id, agent_id, request_id, capability, action, price_micros, method, transaction_id, status, duration_ms, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?)
-                """,
+                """).execute(
             arguments: [invocation.invocationID, agent.id, invocation.requestID, invocation.capability, invocation.action,
                         method == .freeCall ? 0 : price, method.rawValue, transactionID, invocation.durationMilliseconds, invocation.now])
         let totalCalls = agent.totalCalls + 1
@@ -114,11 +114,10 @@ extension SQLiteStore {
             tierAfter: max(TrustTier(successfulCalls: totalCalls), agent.tierFloor ?? .bronze))
         let body = render(billing)
         try emitCompletion(db, invocation, billing: billing)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO idempotency_records (agent_id, key, fingerprint, status_code, body, created_at, expires_at)
                 VALUES (?, ?, ?, 200, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [agent.id, invocation.idempotencyKey, Data(invocation.fingerprint), Data(body), invocation.now, invocation.idempotencyExpiresAt])
         let after = AgentCache.Versioned(
             record: AgentRecord(id: agent.id, name: agent.name, agentType: agent.agentType, keyHash: agent.keyHash,

@@ -11,14 +11,13 @@ extension SQLiteStore {
                      _ make: () -> OutboxEvent?) throws
     {
         let subscribers = try String.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT e.subscription_id FROM subscription_events e JOIN subscriptions s ON s.id = e.subscription_id AND s.status = 'active'
                 WHERE e.owner_kind = 'agent' AND e.owner_id = ? AND e.event_type = ?
                 UNION
                 SELECT e.subscription_id FROM subscription_events e JOIN subscriptions s ON s.id = e.subscription_id AND s.status = 'active'
                 WHERE e.owner_kind = 'provider' AND e.owner_id = ? AND e.event_type = ?
-                """,
+                """),
             arguments: [agentID, type.rawValue, providerNamespace, type.rawValue])
         guard !subscribers.isEmpty, let event = make() else { return }
         try insertEvent(db, event, subscriptions: subscribers, now: now)

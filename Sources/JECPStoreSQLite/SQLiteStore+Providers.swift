@@ -75,9 +75,14 @@ extension SQLiteStore {
             }
             if let dnsVerifiedAt {
                 try db.execute(sql: "UPDATE providers SET dns_verified_at = COALESCE(dns_verified_at, ?) WHERE id = ?", arguments: [dnsVerifiedAt, id])
-                try db.execute(sql: "UPDATE manifests SET status = 'active', updated_at = ? WHERE provider_id = ? AND status = 'submitted'",
-                               arguments: [now, id])
             }
+            // Manifests published while unverified or suspended go live once the provider is both verified and active.
+            try db.execute(
+                sql: """
+                    UPDATE manifests SET status = 'active', updated_at = ? WHERE provider_id = ? AND status = 'submitted'
+                    AND EXISTS (SELECT 1 FROM providers WHERE id = ? AND status = 'active' AND dns_verified_at IS NOT NULL)
+                    """,
+                arguments: [now, id, id])
             try Self.bumpCatalogRevision(db)
             return try Self.fetchProvider(db, id: id)
         }

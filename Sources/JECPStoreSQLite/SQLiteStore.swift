@@ -23,6 +23,8 @@ public final class SQLiteStore: HubStore {
     /// Idempotency claims: `agent \0 key` → lease end. A settled key's claim is dropped at once
     /// (its stored response answers from then on).
     let claims = Mutex<[String: Int64]>([:])
+    /// Paid and free calls settle through here, many to a transaction under load.
+    let settlements: GroupCommit<PendingSettlement, (CompletionOutcome, AgentCache.Versioned?)>
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String, readers: Int = 8, logger: Logger) throws {
@@ -37,8 +39,12 @@ public final class SQLiteStore: HubStore {
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        self.pool = pool
         self.logger = logger
+        self.settlements = GroupCommit(pool: pool, translate: { error in Self.translate(error, logger: logger) }) { db, pending in
+            try Self.settle(db, pending.invocation, render: pending.render)
+        }
         try SQLiteSchema.migrator.migrate(pool)
         let limit = agents.fillLimit
         agents.fill(try pool.read { db in try Self.fetchAllAgents(db, limit: limit) })
@@ -66,6 +72,10 @@ public final class SQLiteStore: HubStore {
     }
 
     func translate(_ error: any Error) -> StoreError {
+        Self.translate(error, logger: logger)
+    }
+
+    static func translate(_ error: any Error, logger: Logger) -> StoreError {
         logger.error("database error", metadata: ["jecp.error": "\(error)"])
         if let error = error as? DatabaseError { return .unavailable("sqlite \(error.resultCode)") }
         return .unavailable(String(describing: type(of: error)))
