@@ -282,6 +282,35 @@ struct RefundTests {
         }
     }
 
+    @Test("a refund whose approval keeps failing does not hold up the ones due after it", arguments: StoreBackend.available)
+    func autoApprovalSkipsAFailingRefund(backend: StoreBackend) async throws {
+        try await Self.withShop(backend: backend, ["jecp.refundAutoApproveHours": 0.0, "jecp.refundSweepSeconds": 0.2]) { hub, _, agent in
+            let first = try await hub.charge(agent)
+            let second = try await hub.charge(agent)
+            // A row already holding the first charge's reversal key makes its approval fail every time.
+            try await hub.sql("INSERT INTO ledger_transactions (id, kind, idempotency_key, created_at) VALUES ('blocker', 'refund', 'refund:\(first)', 0)")
+            let stuck = try await hub.requestRefund(agent, first)
+            let later = try await hub.requestRefund(agent, second)
+            func status(_ refund: String) async throws -> JSONValue? {
+                try await hub.get("/v1/refunds/\(refund)", headers: agent.headers).json["status"]
+            }
+            for _ in 0..<100 where try await status(later) == "requested" {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await status(later) == "approved")
+            #expect(try await status(stuck) == "requested")
+            #expect(try await hub.balance(agent) == usdc("0.99"))
+            // Once the obstacle is gone, the next sweep approves the first one too.
+            try await hub.sql("DELETE FROM ledger_transactions WHERE id = 'blocker'")
+            for _ in 0..<100 where try await status(stuck) == "requested" {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await status(stuck) == "approved")
+            #expect(try await hub.balance(agent) == usdc("1"))
+            try await hub.expectLedgerHolds()
+        }
+    }
+
     @Test("concurrent decisions: approve+approve and approve+deny each have exactly one winner and at most one reversal",
           arguments: StoreBackend.available)
     func concurrentDecisions(backend: StoreBackend) async throws {

@@ -31,8 +31,12 @@ public struct RefundAutoApprovalService<Store: HubStore>: Service {
 
     public func sweepOnce(now: Int64 = Timestamps.now()) async {
         do {
-            let approved = try await refunds.autoApproveDue(now: now)
-            if approved > 0 { logger.info("auto-approved refunds", metadata: ["jecp.refunds": "\(approved)"]) }
+            let sweep = try await refunds.autoApproveDue(now: now)
+            if sweep.approved > 0 { logger.info("auto-approved refunds", metadata: ["jecp.refunds": "\(sweep.approved)"]) }
+            for failure in sweep.failed {
+                logger.warning("auto-approving a refund failed; will retry",
+                               metadata: ["jecp.refund_id": "\(failure.refundID)", "jecp.error": "\(failure.code)"])
+            }
         } catch {
             logger.warning("auto-approving refunds failed; will retry", metadata: ["jecp.error": "\(error.code.rawValue)"])
         }

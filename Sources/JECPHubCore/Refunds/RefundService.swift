@@ -189,18 +189,28 @@ public struct RefundService<Store: HubStore>: Sendable {
 
     /// Approves every request whose window passed; returns how many this call approved. Safe on
     /// several nodes at once: a refund another node approved first is skipped.
-    public func autoApproveDue(now: Int64, batch: Int = 100) async throws(JECPError) -> Int {
+    /// What one auto-approval sweep did.
+    public struct AutoApprovalSweep: Sendable {
+        public var approved = 0
+        /// Refunds whose approval failed this time, with the error code; they stay `requested`
+        /// and are tried again next sweep, without holding up the ones behind them.
+        public var failed: [(refundID: String, code: String)] = []
+    }
+
+    public func autoApproveDue(now: Int64, batch: Int = 100) async throws(JECPError) -> AutoApprovalSweep {
         let due = try await withStore { try await store.refundsDueForAutoApproval(now: now, limit: batch) }
-        var approved = 0
+        var sweep = AutoApprovalSweep()
         for id in due {
             do {
                 _ = try await decide(id: id, approve: true, by: .auto, note: "no answer within the auto-approval window", now: now)
-                approved += 1
+                sweep.approved += 1
             } catch where error.code == .refundAlreadyDecided || error.code == .refundNotFound {
-                continue
+                continue  // another node (or a person) decided first
+            } catch {
+                sweep.failed.append((id, error.code.rawValue))
             }
         }
-        return approved
+        return sweep
     }
 
     static func notFound(_ id: String) -> JECPError {
