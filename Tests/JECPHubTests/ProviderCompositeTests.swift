@@ -69,6 +69,14 @@ struct ProviderCompositeTests {
                 let failed = try await hub.invoke(agent, capability: "combo/pipeline", action: "count-and-reverse", input: ["text": "x"])
                 #expect(failed.status == 422 && failed.errorCode == "COMPOSITE_BIND_ERROR", "\(failed.text)")
                 #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.99")))
+
+                // The step provider retires its capability: the composite fails at that step instead of paying for it.
+                #expect(try await hub.request(.delete, "/v1/manifests/textco/text-tools/1.0.0", headers: textco.bearer).status == 200)
+                let retired = try await hub.invoke(agent, capability: "combo/pipeline@1.0.0", action: "count-and-reverse", input: ["text": "x"])
+                #expect(retired.status == 502 && retired.errorCode == "COMPOSITE_STEP_FAILED", "\(retired.text)")
+                #expect(retired.details["failed_step_id"] == "count" && retired.details["upstream_error"]?["code"] == "CAPABILITY_DEPRECATED")
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.99")))
+                #expect(try await hub.get("/v1/providers/me/earnings", headers: textco.bearer).json["payable_usdc"]?.money == (try Money(decimal: "0.00255")))
             }
         }
     }

@@ -59,6 +59,12 @@ public struct CompositeEngine: Sendable {
                            price: action.descriptor.price, payee: entry.providerAccount, succeeded: succeeded)
             }
             do throws(JECPError) {
+                // A retired step is a failed step: the composite must not keep paying for it.
+                if let deprecation = action.descriptor.deprecation, deprecation.sunsetAt <= context.now {
+                    throw JECPError(.capabilityDeprecated, "\(entry.id)/\(step.action) was retired on \(Timestamps.rfc3339(deprecation.sunsetAt)).",
+                                    details: ["capability": .string(entry.id), "action": .string(step.action),
+                                              "sunset_at": .string(Timestamps.rfc3339(deprecation.sunsetAt))])
+                }
                 if !action.inputSchema.isValid(stepInput) {
                     let violations = action.inputSchema.validate(stepInput)
                     throw JECPError(.inputSchemaViolation, "The input bound for \(entry.id)/\(step.action) does not match its input_schema.",
