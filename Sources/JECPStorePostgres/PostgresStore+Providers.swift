@@ -76,10 +76,12 @@ extension PostgresStore {
             if let dnsVerifiedAt {
                 try await connection.query("UPDATE providers SET dns_verified_at = COALESCE(dns_verified_at, \(dnsVerifiedAt)) WHERE id = \(id)",
                                            logger: logger)
-                try await connection.query("""
-                    UPDATE manifests SET status = 'active', updated_at = \(now) WHERE provider_id = \(id) AND status = 'submitted'
-                    """, logger: logger)
             }
+            // Manifests published while unverified or suspended go live once the provider is both verified and active.
+            try await connection.query("""
+                UPDATE manifests SET status = 'active', updated_at = \(now) WHERE provider_id = \(id) AND status = 'submitted'
+                AND EXISTS (SELECT 1 FROM providers WHERE id = \(id) AND status = 'active' AND dns_verified_at IS NOT NULL)
+                """, logger: logger)
             try await Self.bumpCatalogRevision(connection, logger: logger)
             return try await connection.rows("SELECT \(unescaped: Self.providerColumns) FROM providers WHERE id = \(id)", logger: logger)
                 .first.map(Self.providerRecord)

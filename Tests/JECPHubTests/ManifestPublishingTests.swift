@@ -46,6 +46,30 @@ struct ManifestPublishingTests {
         }
     }
 
+    @Test("a manifest published while the provider is suspended goes active when the operator reinstates it")
+    func submittedWhileSuspended() async throws {
+        try await Self.withVerifiedProvider { hub, provider, _ in
+            func setStatus(_ status: String) async throws {
+                let patched = try await hub.request(.patch, "/admin/v1/providers/\(provider.id)", body: Array(#"{"status":"\#(status)"}"#.utf8),
+                                                    headers: hub.admin.merging(["Content-Type": "application/json"]) { $1 })
+                #expect(patched.status == 200, "\(patched.text)")
+            }
+            try await setStatus("suspended")
+            let stored = try await hub.publish(provider, manifest: Self.manifest().serialized())
+            #expect(stored.status == 201 && stored.json["status"] == "submitted", "\(stored.text)")
+            #expect(try await hub.get("/v1/capabilities/acme/lookup").status == 404)
+            try await setStatus("active")
+            #expect(try await hub.get("/v1/manifests", headers: provider.bearer).json["manifests"]?[0]?["status"] == "active")
+            var served = 0
+            for _ in 0..<50 {  // the catalog reloads on its poll interval
+                served = try await hub.get("/v1/capabilities/acme/lookup").status
+                if served == 200 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(served == 200)
+        }
+    }
+
     @Test("everything the schema allows survives publishing, and discovery lists it with its ETag changing")
     func roundTrip() async throws {
         try await Self.withVerifiedProvider { hub, provider, _ in
