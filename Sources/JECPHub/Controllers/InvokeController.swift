@@ -67,8 +67,9 @@ struct InvokeController<Store: HubStore>: Sendable {
         return Response(status: .ok, headers: fields, body: ResponseBody { writer in
             let (events, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self)
             let watch = await ConnectionWatch.install(on: channel)
+            let written = WrittenChunks()
             let streamChannel = StreamChannel(send: { continuation.yield($0) }, isConnected: { !watch.isClosed },
-                                              disconnected: { await watch.waitForClose() })
+                                              disconnected: { await watch.waitForClose() }, chunksWritten: { written.count })
             // Each child says whether it was the run (true) or the watch (false).
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
@@ -87,6 +88,7 @@ struct InvokeController<Store: HubStore>: Sendable {
                 for await event in events {
                     do {
                         try await writer.write(ByteBuffer(bytes: event.bytes))
+                        if event.name == "chunk" { written.add() }
                     } catch {
                         break
                     }
@@ -100,4 +102,11 @@ struct InvokeController<Store: HubStore>: Sendable {
             try await writer.finish(nil)
         })
     }
+}
+
+/// Chunk events written to one stream's connection (see `StreamChannel.chunksWritten`).
+final class WrittenChunks: Sendable {
+    private let written = Atomic<Int>(0)
+    var count: Int { written.load(ordering: .relaxed) }
+    func add() { written.add(1, ordering: .relaxed) }
 }

@@ -25,12 +25,16 @@ public struct StreamChannel: Sendable {
     public let isConnected: @Sendable () -> Bool
     /// Returns true once the client has gone; false if the waiting task is cancelled first.
     public let disconnected: @Sendable () async -> Bool
+    /// How many `chunk` events were written to the connection (not merely queued): what a client
+    /// that leaves mid-stream demonstrably received.
+    public let chunksWritten: @Sendable () -> Int
 
     public init(send: @escaping @Sendable (ServerSentEvent) async -> Void, isConnected: @escaping @Sendable () -> Bool,
-                disconnected: @escaping @Sendable () async -> Bool) {
+                disconnected: @escaping @Sendable () async -> Bool, chunksWritten: @escaping @Sendable () -> Int) {
         self.send = send
         self.isConnected = isConnected
         self.disconnected = disconnected
+        self.chunksWritten = chunksWritten
     }
 }
 

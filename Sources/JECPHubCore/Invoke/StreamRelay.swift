@@ -5,7 +5,6 @@ import Synchronization
 /// the running totals of its `meter` events.
 public final class StreamRelay: Sendable {
     let channel: StreamChannel
-    private let chunks = Atomic<Int>(0)
     private let meters = Mutex<[String: Double]>([:])
 
     init(channel: StreamChannel) {
@@ -14,7 +13,6 @@ public final class StreamRelay: Sendable {
 
     func chunk(_ data: JSONValue) async {
         await channel.send(ServerSentEvent("chunk", data))
-        chunks.add(1, ordering: .relaxed)
     }
 
     /// Forwards a usage update and adds its numeric fields to the totals.
@@ -27,7 +25,8 @@ public final class StreamRelay: Sendable {
         await channel.send(ServerSentEvent("meter", data))
     }
 
-    var chunksDelivered: Int { chunks.load(ordering: .relaxed) }
+    /// Chunks written to the client's connection; a chunk still queued when it left does not count.
+    var chunksDelivered: Int { channel.chunksWritten() }
 
     var meterSummary: JSONValue {
         .object(meters.withLock { $0 }.mapValues { JSONValue.finite($0) })
