@@ -76,6 +76,51 @@ struct ProviderForwardingTests {
                 "actions": [action("ok-action"), action("bad-output"), action("slow-action", timeout: 1000), action("fails-action")]]
     }
 
+    @Test("a manifest's deprecation block: deprecated answers 200 with Sunset, Deprecation and successor Link and is charged; past sunset_at it is 410, free")
+    func deprecationBlock() async throws {
+        try await ProviderAccountTests.withHub { hub, dns in
+            let provider = try await hub.registerProvider("flaky", host: "flaky.test", dns: dns)
+            try await hub.proveDomain(provider, host: "flaky.test", dns: dns)
+            try await TestProviders.serve(Self.flakyProvider(secret: provider.secret)) { port in
+                func publish(_ version: String, deprecation: JSONValue?) async throws {
+                    var manifest = Self.flakyManifest(endpoint: "http://flaky.test:\(port)/jecp", version: version)
+                    if let deprecation, case .object(var object) = manifest {
+                        object["deprecation"] = deprecation
+                        manifest = .object(object)
+                    }
+                    let published = try await hub.publish(provider, manifest: manifest.serialized())
+                    try #require(published.status == 201, "\(published.text)")
+                }
+                let now = Timestamps.now()
+                try await publish("2.0.0", deprecation: nil)
+                try await publish("1.0.0", deprecation: ["status": "deprecated", "sunset_at": .string(Timestamps.rfc3339(now + 10 * 86_400)),
+                                                         "successor_version": "2.0.0"])
+                try await publish("0.9.0", deprecation: ["status": "deprecated", "sunset_at": .string(Timestamps.rfc3339(now - 60)),
+                                                         "successor_version": "2.0.0"])
+                let agent = try await hub.register()
+                try await hub.credit(agent, "1")
+
+                let deprecated = try await hub.invoke(agent, capability: "flaky/tools@1.0.0", action: "ok-action", input: [:])
+                #expect(deprecated.status == 200, "\(deprecated.text)")
+                #expect(deprecated.header("Deprecation") == "true")
+                #expect(deprecated.header("Sunset") == Timestamps.imfFixdate(now + 10 * 86_400))
+                #expect(deprecated.headerValues("Link").contains { $0.contains("/v1/capabilities/flaky/tools@2.0.0") && $0.contains("successor-version") },
+                        "\(deprecated.headerValues("Link"))")
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.99")))
+
+                let retired = try await hub.invoke(agent, capability: "flaky/tools@0.9.0", action: "ok-action", input: [:])
+                #expect(retired.status == 410 && retired.errorCode == "CAPABILITY_DEPRECATED", "\(retired.text)")
+                #expect(retired.details["successor"] == "flaky/tools@2.0.0/ok-action")
+                #expect(retired.header("Sunset") == Timestamps.imfFixdate(now - 60))
+                #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "0.99")))
+
+                // Unpinned calls go to the highest active version, which carries no notice.
+                let current = try await hub.invoke(agent, capability: "flaky/tools", action: "ok-action", input: [:])
+                #expect(current.status == 200 && current.header("Deprecation") == nil, "\(current.text)")
+            }
+        }
+    }
+
     @Test("failures charge nothing: bad output 502, timeout 504, provider 500 → 502 with Retry-After, unreachable 503, SSRF at call time 422, suspended 503, sunset 410")
     func failures() async throws {
         try await ProviderAccountTests.withHub { hub, dns in

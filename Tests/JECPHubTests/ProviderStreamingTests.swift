@@ -4,14 +4,31 @@ import JECPProviderKit
 import JECPTestDNS
 import Configuration
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// Provider streams relayed to the agent (spec 01 §4.3): `open`, chunks and meters as they come,
 /// then exactly one of `completed` (billed), `error` or `cancelled` (not billed).
 @Suite("Provider streaming")
 struct ProviderStreamingTests {
-    static func streamingProvider(secret: String) -> JECPProvider {
+    /// Counts the `trickle` runs that have ended, so a test can see the Hub hang up on the provider.
+    final class TrickleProbe: Sendable {
+        private let ended = Mutex(0)
+        var endedRuns: Int { ended.withLock { $0 } }
+        func end() { ended.withLock { $0 += 1 } }
+    }
+
+    static func streamingProvider(secret: String, probe: TrickleProbe = TrickleProbe()) -> JECPProvider {
         var provider = JECPProvider(secret: secret)
+        // A chunk every 0.3 s for 30 s: never idle, always past a short total limit.
+        provider.streamingAction("trickle") { _, writer in
+            defer { probe.end() }
+            for index in 0..<100 {
+                try await writer.chunk(.number(JSONNumber(index)))
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            return ["words": 100]
+        }
         provider.streamingAction("spell-out") { request, writer in
             let words = (request.input["text"]?.stringValue ?? "").split(separator: " ").map(String.init)
             for word in words { try await writer.chunk(.string(word)) }
@@ -44,18 +61,18 @@ struct ProviderStreamingTests {
         return ["namespace": "streamco", "display_name": "Stream Co", "capability": "words", "version": "1.0.0", "description": "Streams words.",
                 "endpoint": .string(endpoint),
                 "actions": [action("spell-out", streaming: true), action("stall", streaming: true), action("refuse", streaming: true),
-                            action("hold", streaming: true), action("plain", streaming: false)]]
+                            action("hold", streaming: true), action("trickle", streaming: true), action("plain", streaming: false)]]
     }
 
     /// A Hub with `streamco/words` published and served, and an agent holding 1 USDC.
-    static func withStreamingProvider(_ overrides: [String: ConfigValue] = [:], mode: TestingSetup = .router,
+    static func withStreamingProvider(_ overrides: [String: ConfigValue] = [:], mode: TestingSetup = .router, probe: TrickleProbe = TrickleProbe(),
                                       _ body: @Sendable (TestHub, TestAgent) async throws -> Void) async throws {
         let dns = TestDNSServer()
         _ = try await dns.start()
         try await TestHub.run(await TestHub.providerSettings(dns: dns).merging(overrides) { $1 }, mode: mode) { hub in
             let provider = try await hub.registerProvider("streamco", host: "stream.test", dns: dns)
             try await hub.proveDomain(provider, host: "stream.test", dns: dns)
-            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret)) { port in
+            try await TestProviders.serve(Self.streamingProvider(secret: provider.secret, probe: probe)) { port in
                 #expect(try await hub.publish(provider, manifest: Self.manifest(endpoint: "http://stream.test:\(port)/jecp").serialized()).status == 201)
                 let agent = try await hub.register()
                 try await hub.credit(agent, "1")
@@ -107,8 +124,30 @@ struct ProviderStreamingTests {
             let stalled = StreamingTests.events(try await hub.invoke(agent, capability: "streamco/words", action: "stall", input: [:], headers: accept).text)
             #expect(stalled.map(\.name) == ["open", "chunk", "cancelled"])
             #expect(stalled.last?.data["code"] == "PROVIDER_TIMEOUT")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20))  // the 1.5 s idle limit, not the 300 s cap (generous: CI is loaded)
             #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
+        }
+    }
+
+    @Test("a stream that outlives the total limit ends in cancelled STREAM_TIMEOUT, unbilled, and the Hub hangs up on the provider")
+    func totalLimit() async throws {
+        let probe = TrickleProbe()
+        // An idle limit far beyond the total one, so only the total limit can end this stream.
+        try await Self.withStreamingProvider(["jecp.streamTotalTimeoutSeconds": 3.0, "jecp.streamIdleTimeoutSeconds": 60.0], probe: probe) { hub, agent in
+            let started = ContinuousClock.now
+            let response = try await hub.invoke(agent, capability: "streamco/words", action: "trickle", input: [:],
+                                                headers: ["Accept": "text/event-stream"])
+            let events = StreamingTests.events(response.text)
+            #expect(events.first?.name == "open" && events.last?.name == "cancelled", "\(response.text)")
+            #expect(events.filter { $0.name == "chunk" }.count >= 1)
+            #expect(events.last?.data["code"] == "STREAM_TIMEOUT")
+            #expect(ContinuousClock.now - started < .seconds(25))  // the 3 s total limit, not the provider's 30 s
+            #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
+            // The provider's handler stops once its writes meet the closed connection.
+            for _ in 0..<100 where probe.endedRuns == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(probe.endedRuns == 1)
         }
     }
 
