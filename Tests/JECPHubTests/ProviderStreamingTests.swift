@@ -139,7 +139,6 @@ struct ProviderStreamingTests {
                                                 headers: ["Accept": "text/event-stream"])
             let events = StreamingTests.events(response.text)
             #expect(events.first?.name == "open" && events.last?.name == "cancelled", "\(response.text)")
-            #expect(events.filter { $0.name == "chunk" }.count >= 1)
             #expect(events.last?.data["code"] == "STREAM_TIMEOUT")
             #expect(ContinuousClock.now - started < .seconds(25))  // the 3 s total limit, not the provider's 30 s
             #expect(try await hub.profile(agent)["balance_usdc"]?.money == (try Money(decimal: "1")))
