@@ -19,20 +19,28 @@ import Testing
             }
             // Paired, back to back and in alternating order, so the load of a busy machine
             // (the rest of the suite runs alongside) falls on both sides of each pair alike.
-            var differences: [Double] = []
-            var known: [Double] = []
-            for index in 0..<200 {
-                let missing = "jecp_ag_missing\(index)"
-                let (first, second) = index % 2 == 0 ? (agent.id, missing) : (missing, agent.id)
-                let a = try await timed(first), b = try await timed(second)
-                let (existing, absent) = index % 2 == 0 ? (a, b) : (b, a)
-                differences.append((existing - absent) / .microseconds(1))
-                known.append(existing / .microseconds(1))
+            func measure() async throws -> (difference: Double, known: Double) {
+                var differences: [Double] = []
+                var known: [Double] = []
+                for index in 0..<200 {
+                    let missing = "jecp_ag_missing\(index)"
+                    let (first, second) = index % 2 == 0 ? (agent.id, missing) : (missing, agent.id)
+                    let a = try await timed(first), b = try await timed(second)
+                    let (existing, absent) = index % 2 == 0 ? (a, b) : (b, a)
+                    differences.append((existing - absent) / .microseconds(1))
+                    known.append(existing / .microseconds(1))
+                }
+                return (differences.sorted()[differences.count / 2], known.sorted()[known.count / 2])
             }
-            let medianDifference = differences.sorted()[differences.count / 2]
-            let medianKnown = known.sorted()[known.count / 2]
-            #expect(abs(medianDifference) < medianKnown * 0.1,
-                    "existing agents answer \(medianDifference) µs slower (median of pairs) at a median of \(medianKnown) µs")
+            // A real leak shows in every round; a burst of load from the suite rarely spans three.
+            var rounds: [(difference: Double, known: Double)] = []
+            for _ in 0..<3 {
+                rounds.append(try await measure())
+                if let last = rounds.last, abs(last.difference) < last.known * 0.1 { break }
+            }
+            let last = rounds[rounds.count - 1]
+            #expect(abs(last.difference) < last.known * 0.1,
+                    "existing agents answer slower in every round (median of pairs µs, median µs): \(rounds)")
         }
     }
 }
