@@ -13,7 +13,8 @@ extension SQLiteStore {
     }
 
     public func claimRequest(agentID: String, key: String, now: Int64, leaseUntil: Int64) async throws(StoreError) -> RequestClaim {
-        if let stored = try await idempotencyRecord(agentID: agentID, key: key, now: now) { return .stored(stored) }
+        if storedKeys.mayContain(agentID: agentID, key: key),
+           let stored = try await idempotencyRecord(agentID: agentID, key: key, now: now) { return .stored(stored) }
         return claims.withLock { claims in
             let claimKey = agentID + "\u{0}" + key
             if let holder = claims[claimKey], holder > now { return .busy(leaseUntil: holder) }

@@ -18,9 +18,17 @@ extension SQLiteStore {
     }
 
     public func purgeExpiredIdempotency(now: Int64) async throws(StoreError) -> Int {
-        try await write { db in
+        let purged = try await write { db in
             try db.execute(sql: "DELETE FROM idempotency_records WHERE expires_at <= ?", arguments: [now])
             return db.changesCount
         }
+        if purged > 0 {
+            try await storedKeys.rebuild { () async throws(StoreError) in try await read { db in try Self.fetchStoredKeys(db) } }
+        }
+        return purged
+    }
+
+    static func fetchStoredKeys(_ db: Database) throws -> [(agentID: String, key: String)] {
+        try Row.fetchAll(db, sql: "SELECT agent_id, key FROM idempotency_records").map { ($0["agent_id"], $0["key"]) }
     }
 }

@@ -52,7 +52,10 @@ extension SQLiteStore {
     {
         let (outcome, updated) = try await settlements.submit(PendingSettlement(invocation: invocation, render: render))
         if let updated { agents.remember(updated) }
-        if case .completed = outcome { try await releaseRequest(agentID: invocation.agentID, key: invocation.idempotencyKey) }
+        if case .completed = outcome {
+            storedKeys.insert(agentID: invocation.agentID, key: invocation.idempotencyKey)
+            try await releaseRequest(agentID: invocation.agentID, key: invocation.idempotencyKey)
+        }
         return outcome
     }
 

@@ -23,6 +23,8 @@ public final class SQLiteStore: HubStore {
     /// Idempotency claims: `agent \0 key` → lease end. A settled key's claim is dropped at once
     /// (its stored response answers from then on).
     let claims = Mutex<[String: Int64]>([:])
+    /// Keys that may have a stored response; a new id skips the lookup.
+    let storedKeys = StoredKeys()
     /// Paid and free calls settle through here, many to a transaction under load.
     let settlements: GroupCommit<PendingSettlement, (CompletionOutcome, AgentCache.Versioned?)>
 
@@ -48,6 +50,7 @@ public final class SQLiteStore: HubStore {
         try SQLiteSchema.migrator.migrate(pool)
         let limit = agents.fillLimit
         agents.fill(try pool.read { db in try Self.fetchAllAgents(db, limit: limit) })
+        storedKeys.fill(try pool.read { db in try Self.fetchStoredKeys(db) })
     }
 
     /// Runs a write transaction, translating driver errors at this boundary.
