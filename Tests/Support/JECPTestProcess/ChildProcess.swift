@@ -62,6 +62,13 @@ public final class ChildProcess: @unchecked Sendable {
             guard Self.pipe2(&fds, O_CLOEXEC) == 0 else { throw Failure(description: "pipe2: errno \(errno)") }
             return (fds[0], fds[1])
         }
+        /// The child's `target` (1 or 2) writes into a pipe that a reader thread drains.
+        func capture(_ target: Int32) throws {
+            let pipe = try makePipe()
+            posix_spawn_file_actions_adddup2(&actions, pipe.write, target)
+            parentEnds.append(pipe.write)
+            readers.append((pipe.read, target == 2))
+        }
         switch input {
         case .null:
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -73,10 +80,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         switch output {
         case .capture:
-            let pipe = try makePipe()
-            posix_spawn_file_actions_adddup2(&actions, pipe.write, 1)
-            parentEnds.append(pipe.write)
-            readers.append((pipe.read, false))
+            try capture(1)
         case .null:
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         case .file(let path):
@@ -84,10 +88,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         switch errors {
         case .capture:
-            let pipe = try makePipe()
-            posix_spawn_file_actions_adddup2(&actions, pipe.write, 2)
-            parentEnds.append(pipe.write)
-            readers.append((pipe.read, true))
+            try capture(2)
         case .null:
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         case .toOutput:
